@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: MIT
+# One entry point: CMake for userspace and tests, clang + bpftool for the BPF
+# tracer, kbuild for the module. Quiet by default; V=1 prints every command.
+
+VERSION := $(shell cat VERSION)
+BUILD_DIR ?= build
+BPF_OUT := $(BUILD_DIR)/bpf
+CMAKE_OUT := $(BUILD_DIR)/cmake
+PREFIX ?= /usr/local
+DESTDIR ?=
+# The kernel the module is built for; the VM tests use Debian's stock one.
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+CLANG ?= clang
+BPFTOOL ?= bpftool
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Icommon -Ibpf
+
+.DELETE_ON_ERROR:
+.PHONY: all build build-ebpf build-tests build-kmod deps demo test test-unit test-root \
+	test-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
+	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness
+
+all: build
+
+# --- dependencies ----------------------------------------------------------
+deps:
+	$(Q)scripts/install-deps.sh
+
+# --- BPF: .bpf.c -> clang -> .bpf.o -> bpftool gen skeleton -> .skel.h -------
+$(BPF_OUT):
+	$(Q)mkdir -p $@
+
+$(BPF_OUT)/vmlinux.h: | $(BPF_OUT)
+	$(call msg,BTF,$@)
+	$(Q)test -r /sys/kernel/btf/vmlinux || { echo "lottery: /sys/kernel/btf/vmlinux is missing: the BPF tracer needs a kernel with CONFIG_DEBUG_INFO_BTF" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) $(BPF_OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+build-ebpf: $(BPF_OUT)/sched_trace.skel.h
+
+# --- userspace and tests, through CMake --------------------------------------
+$(CMAKE_OUT)/CMakeCache.txt: CMakeLists.txt
+	$(call msg,CMAKE,$(CMAKE_OUT))
+	$(Q)cmake -S . -B $(CMAKE_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) \
+		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
+
+build: build-ebpf $(CMAKE_OUT)/CMakeCache.txt
+	$(Q)cmake --build $(CMAKE_OUT) -j $(JOBS) $(if $(filter 1,$(V)),-- VERBOSE=1,)
+
+build-tests: build
+
+# --- the kernel module -------------------------------------------------------
+build-kmod:
+	$(Q)$(MAKE) -C kmod KDIR=$(KDIR) $(if $(filter 1,$(V)),V=1,)
+
+load-kmod: build-kmod
+	$(Q)scripts/kmod.sh load kmod/lottery.ko
+
+unload-kmod:
+	$(Q)scripts/kmod.sh unload
+
+dkms-install:
+	$(Q)scripts/dkms.sh install $(KVER)
+
+dkms-uninstall:
+	$(Q)scripts/dkms.sh uninstall $(KVER)
+
+# --- the tracer --------------------------------------------------------------
+load-ebpf: build
+	$(Q)$(CMAKE_OUT)/lottery-tracer load
+
+unload-ebpf:
+	$(Q)if [ -x $(CMAKE_OUT)/lottery-tracer ]; then $(CMAKE_OUT)/lottery-tracer unload; \
+	else rm -rf /sys/fs/bpf/sched_trace; fi
+
+status: build
+	$(Q)$(CMAKE_OUT)/lottery-tracer status
+
+# --- the main job and the tests ---------------------------------------------
+demo: deps build
+	$(Q)BUILD_DIR=$(BUILD_DIR) bash runner.sh
+
+test: deps build build-kmod-vm
+	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure $(CTEST_ARGS)
+
+test-unit: build
+	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L unit $(CTEST_ARGS)
+
+test-root: build
+	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L root $(CTEST_ARGS)
+
+test-vm: build build-kmod-vm
+	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L vm $(CTEST_ARGS)
+
+# The VM runs Debian's stock kernel: build the module against its headers.
+VM_KVER ?= $(shell ls /lib/modules | grep -E -- '-amd64$$' | sort -V | tail -n 1)
+build-kmod-vm:
+	$(Q)$(MAKE) -C kmod KDIR=/lib/modules/$(VM_KVER)/build O_SUFFIX=$(VM_KVER) $(if $(filter 1,$(V)),V=1,)
+
+# --- install -----------------------------------------------------------------
+install: build
+	$(Q)cmake --install $(CMAKE_OUT) --prefix $(PREFIX) $(if $(DESTDIR),,) >/dev/null
+	@echo "installed lottery $(VERSION) under $(DESTDIR)$(PREFIX)"
+
+clean:
+	$(Q)rm -rf $(BUILD_DIR)
+	$(Q)$(MAKE) -C kmod clean >/dev/null 2>&1 || true

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// A kernel-side source of runnable tasks. Each backend is one small class
+// behind this interface; the engine never sees which one it is fed by.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "snapshot.h"
+
+namespace lottery {
+
+// A failure the user can act on; what() is one line that says what failed
+// and, where there is one, the command that fixes it.
+class BackendError : public std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+class SnapshotSource {
+public:
+	virtual ~SnapshotSource() = default;
+	virtual const char *name() const = 0;	// "bpf" or "chardev"
+	virtual Snapshot take_snapshot() = 0;	// throws BackendError
+};
+
+enum class BackendKind { Auto, Bpf, Chardev };
+
+struct BackendOptions {
+	std::string bpf_pin_dir;    // empty: SCHED_TRACE_PIN_DIR
+	std::string chardev_path;   // empty: LOTTERY_DEVICE_PATH
+};
+
+// Auto picks chardev when its device exists, else bpf. Throws BackendError.
+std::unique_ptr<SnapshotSource> open_snapshot_source(BackendKind kind, const BackendOptions &options);
+
+std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir);
+std::unique_ptr<SnapshotSource> open_chardev_source(const std::string &device_path);
+
+} // namespace lottery
