@@ -6,6 +6,7 @@ VERSION := $(shell cat VERSION)
 BUILD_DIR ?= build
 BPF_OUT := $(BUILD_DIR)/bpf
 CMAKE_OUT := $(BUILD_DIR)/cmake
+BIN := $(CMAKE_OUT)/bin
 PREFIX ?= /usr/local
 DESTDIR ?=
 # The kernel the module is built for; the VM tests use Debian's stock one.
@@ -86,14 +87,14 @@ dkms-uninstall:
 
 # --- the tracer --------------------------------------------------------------
 load-ebpf: build
-	$(Q)$(CMAKE_OUT)/lottery-tracer load
+	$(Q)$(BIN)/lottery-tracer load
 
 unload-ebpf:
-	$(Q)if [ -x $(CMAKE_OUT)/lottery-tracer ]; then $(CMAKE_OUT)/lottery-tracer unload; \
+	$(Q)if [ -x $(BIN)/lottery-tracer ]; then $(BIN)/lottery-tracer unload; \
 	else rm -rf /sys/fs/bpf/sched_trace; fi
 
 status: build
-	$(Q)$(CMAKE_OUT)/lottery-tracer status
+	$(Q)$(BIN)/lottery-tracer status
 
 # --- the main job and the tests ---------------------------------------------
 demo: deps build
