@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+#include "workload.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace lottery {
+
+namespace {
+
+std::string errno_text(int err)
+{
+	return std::strerror(err);
+}
+
+// Field 22 of /proc/PID/stat, after the parenthesised comm (which may itself
+// hold spaces and parentheses, hence the search from the last ')'). A zombie
+// has finished running: it counts as gone (0), whoever reaps it.
+std::uint64_t parse_start_time(const std::string &stat)
+{
+	auto close = stat.rfind(')');
+	if (close == std::string::npos)
+		return 0;
+	std::istringstream fields(stat.substr(close + 2));
+	std::string field;
+	for (int i = 3; i <= 22 && fields >> field; i++) {
+		if (i == 3 && (field == "Z" || field == "X"))
+			return 0;
+		if (i == 22)
+			return std::stoull(field);
+	}
+	return 0;
+}
+
+// Starts one task; the child reports a failed setpriority or exec through a
+// close-on-exec pipe, so the parent knows the task really runs the program.
+WorkloadTask start_task(const std::string &program, int nice, double seconds)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		throw WorkloadError("pipe: " + errno_text(errno));
+	std::string seconds_arg = std::to_string(seconds);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(report[0]);
+		close(report[1]);
+		throw WorkloadError("fork: " + errno_text(err));
+	}
+	if (pid == 0) {
+		close(report[0]);
+		setsid(); // not killed with the terminal's foreground job
+		int err = 0;
+		if (setpriority(PRIO_PROCESS, 0, nice) < 0) {
+			err = errno;
+		} else {
+			const char *argv[] = {program.c_str(), seconds > 0 ? seconds_arg.c_str() : nullptr,
+					      nullptr};
+			execv(program.c_str(), const_cast<char **>(argv));
+			err = -errno; // negative: the exec failed, not setpriority
+		}
+		(void)!write(report[1], &err, sizeof(err));
+		_exit(127);
+	}
+	close(report[1]);
+	int err = 0;
+	ssize_t n = read(report[0], &err, sizeof(err));
+	close(report[0]);
+	if (n == sizeof(err)) {
+		waitpid(pid, nullptr, 0);
+		if (err > 0)
+			throw WorkloadError("cannot set nice " + std::to_string(nice) + ": " +
+					    errno_text(err) +
+					    (err == EACCES || err == EPERM ? " (negative nice needs root)" : ""));
+		throw WorkloadError("cannot run " + program + ": " + errno_text(-err));
+	}
+	return WorkloadTask{pid, nice, process_start_time(pid)};
+}
+
+} // namespace
+
+std::vector<int> spread_nice_values(int count, int min_nice, int max_nice)
+{
+	std::vector<int> nices;
+	for (int i = 0; i < count; i++) {
+		if (count == 1) {
+			nices.push_back(min_nice);
+			break;
+		}
+		// Rounded to nearest, so the ends are hit exactly.
+		long span = static_cast<long>(max_nice - min_nice) * i;
+		long step = (2 * span + (count - 1)) / (2 * (count - 1));
+		nices.push_back(min_nice + static_cast<int>(step));
+	}
+	return nices;
+}
+
+std::uint64_t process_start_time(int pid)
+{
+	std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+	std::string stat;
+	if (!std::getline(file, stat))
+		return 0;
+	try {
+		return parse_start_time(stat);
+	} catch (const std::exception &) {
+		return 0;
+	}
+}
+
+std::vector<WorkloadTask> start_workload(const std::string &program, const std::vector<int> &nices,
+					 double seconds)
+{
+	if (access(program.c_str(), X_OK) < 0)
+		throw WorkloadError("cannot run " + program + ": " + errno_text(errno));
+	std::vector<WorkloadTask> tasks;
+	try {
+		for (int nice : nices)
+			tasks.push_back(start_task(program, nice, seconds));
+	} catch (const WorkloadError &) {
+		stop_workload(tasks);
+		throw;
+	}
+	return tasks;
+}
+
+int stop_workload(const std::vector<WorkloadTask> &tasks)
+{
+	std::vector<const WorkloadTask *> ours;
+	for (const auto &task : tasks) {
+		// A pid whose start time changed belongs to someone else now.
+		if (task.start_time != 0 && process_start_time(task.pid) == task.start_time &&
+		    kill(task.pid, SIGTERM) == 0)
+			ours.push_back(&task);
+	}
+	// Reap our own children; others are reaped by init once they exit.
+	auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+	for (const auto *task : ours) {
+		while (process_start_time(task->pid) == task->start_time &&
+		       std::chrono::steady_clock::now() < deadline) {
+			if (waitpid(task->pid, nullptr, WNOHANG) == task->pid)
+				break;
+			std::this_thread::sleep_for(std::chrono::milliseconds(5));
+		}
+		if (process_start_time(task->pid) == task->start_time) {
+			kill(task->pid, SIGKILL);
+			waitpid(task->pid, nullptr, 0);
+		}
+	}
+	return static_cast<int>(ours.size());
+}
+
+std::string default_state_path()
+{
+	if (geteuid() == 0)
+		return "/run/lottery-spawn.state";
+	if (const char *runtime = getenv("XDG_RUNTIME_DIR"))
+		return std::string(runtime) + "/lottery-spawn.state";
+	return "/tmp/lottery-spawn-" + std::to_string(geteuid()) + ".state";
+}
+
+void append_state(const std::string &path, const std::vector<WorkloadTask> &tasks)
+{
+	int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		throw WorkloadError("cannot write " + path + ": " + errno_text(errno));
+	flock(fd, LOCK_EX);
+	std::ostringstream lines;
+	for (const auto &task : tasks)
+		lines << task.pid << ' ' << task.nice << ' ' << task.start_time << '\n';
+	std::string text = lines.str();
+	bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+	int err = errno;
+	close(fd);
+	if (!ok)
+		throw WorkloadError("cannot write " + path + ": " + errno_text(err));
+}
+
+std::vector<WorkloadTask> take_state(const std::string &path)
+{
+	std::vector<WorkloadTask> tasks;
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return tasks;
+		throw WorkloadError("cannot read " + path + ": " + errno_text(errno));
+	}
+	flock(fd, LOCK_EX);
+	std::ifstream file(path);
+	WorkloadTask task;
+	while (file >> task.pid >> task.nice >> task.start_time)
+		tasks.push_back(task);
+	unlink(path.c_str());
+	close(fd);
+	return tasks;
+}
+
+} // namespace lottery

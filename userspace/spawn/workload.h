@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// A workload of busy-loop tasks at chosen nice values, remembered in a state
+// file so that a later `lottery-spawn --stop` stops exactly those tasks and
+// never a process that reused one of their pids.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lottery {
+
+class WorkloadError : public std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+struct WorkloadTask {
+	int pid = 0;
+	int nice = 0;
+	std::uint64_t start_time = 0; // /proc/PID/stat field 22: tells a reused pid apart
+};
+
+// count nice values spread evenly over [min_nice, max_nice], ends included.
+std::vector<int> spread_nice_values(int count, int min_nice, int max_nice);
+
+// Starts one task per nice value running `program [seconds]`, each in its own
+// session. All or nothing: if one cannot start, those already started are
+// stopped and WorkloadError says why.
+std::vector<WorkloadTask> start_workload(const std::string &program, const std::vector<int> &nices,
+					 double seconds);
+
+// Stops the tasks that are still the ones we started (same start time);
+// returns how many were stopped.
+int stop_workload(const std::vector<WorkloadTask> &tasks);
+
+// The state file: one "pid nice start_time" line per task.
+std::string default_state_path();
+void append_state(const std::string &path, const std::vector<WorkloadTask> &tasks);
+std::vector<WorkloadTask> take_state(const std::string &path); // reads and removes it
+
+// /proc/PID/stat start time, or 0 if the process is gone or a zombie.
+std::uint64_t process_start_time(int pid);
+
+} // namespace lottery
