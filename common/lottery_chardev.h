@@ -33,6 +33,8 @@ struct lottery_snapshot_header {
 	__u32 record_count;	/* records that follow the header */
 	__u32 flags;		/* LOTTERY_SNAPSHOT_* */
 	__u64 taken_ns;		/* CLOCK_MONOTONIC when the snapshot was taken */
+	__u32 runnable_count;	/* runnable tasks seen: > record_count when truncated */
+	__u32 reserved;		/* zero */
 };
 
 /* lottery_snapshot_header.flags */

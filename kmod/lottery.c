@@ -130,6 +130,7 @@ static int lottery_take_snapshot(struct lottery_reader *reader)
 	snap->header.record_count = min(seen, capacity);
 	snap->header.flags = seen > capacity ? LOTTERY_SNAPSHOT_TRUNCATED : 0;
 	snap->header.taken_ns = now;
+	snap->header.runnable_count = seen;
 
 	kvfree(reader->snapshot);
 	reader->snapshot = snap;
