@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include "report.h"
+
+#include "text_format.h"
+
+namespace lottery {
+
+using text::json_number;
+using text::json_string;
+
+namespace {
+
+std::string task_fields(const RunnableTask &task)
+{
+	return "\"pid\":" + std::to_string(task.pid) + ",\"tgid\":" + std::to_string(task.tgid) +
+	       ",\"uid\":" + std::to_string(task.uid) + ",\"comm\":" + json_string(task.comm) +
+	       ",\"nice\":" + std::to_string(task.nice) +
+	       ",\"policy\":" + json_string(policy_name(task.policy)) +
+	       ",\"cpu\":" + std::to_string(task.cpu);
+}
+
+std::string winner_json(const Candidate &winner, std::uint64_t total)
+{
+	return "{" + task_fields(winner.task) + ",\"tickets\":" + std::to_string(winner.tickets) +
+	       ",\"share\":" + json_number(ticket_share(winner.tickets, total)) + "}";
+}
+
+template <typename Item, typename Format>
+std::string json_array(const std::vector<Item> &items, Format format)
+{
+	std::string out = "[";
+	for (std::size_t i = 0; i < items.size(); ++i) {
+		if (i > 0)
+			out += ',';
+		out += format(items[i]);
+	}
+	return out + "]";
+}
+
+} // namespace
+
+std::string format_round_json(const RoundResult &result, const CandidateSet *candidates,
+			      std::string_view no_winner_reason)
+{
+	std::string out = "{\"round\":" + std::to_string(result.round) + ",\"winner\":";
+	if (result.winner) {
+		out += winner_json(*result.winner, result.total_tickets);
+	} else {
+		out += "null,\"reason\":";
+		out += json_string(no_winner_reason.empty() ? "no candidates" : no_winner_reason);
+	}
+	if (result.winners.size() > 1)
+		out += ",\"winners\":" + json_array(result.winners, [&](const Candidate &winner) {
+			       return winner_json(winner, result.total_tickets);
+		       });
+	out += ",\"total_tickets\":" + std::to_string(result.total_tickets) +
+	       ",\"candidates\":" + std::to_string(result.candidate_count);
+	if (candidates) {
+		out += ",\"candidate_list\":" +
+		       json_array(candidates->candidates, [](const Candidate &candidate) {
+			       return "{" + task_fields(candidate.task) +
+				      ",\"tickets\":" + std::to_string(candidate.tickets) + "}";
+		       });
+		out += ",\"realtime\":" + json_array(candidates->realtime, [](const RunnableTask &task) {
+			       return "{" + task_fields(task) + "}";
+		       });
+	}
+	return out + "}";
+}
+
+std::string format_summary_json(const WinTally &tally)
+{
+	const auto total = tally.total_wins();
+	auto share = [&](double wins) { return total ? wins / static_cast<double>(total) : 0.0; };
+	std::string out = "{\"rounds\":" + std::to_string(tally.rounds()) +
+			  ",\"wins\":" + std::to_string(total) + ",\"tasks\":";
+	out += json_array(tally.rows(), [&](const TallyRow &row) {
+		return "{\"pid\":" + std::to_string(row.pid) + ",\"comm\":" + json_string(row.comm) +
+		       ",\"nice\":" + std::to_string(row.nice) +
+		       ",\"tickets\":" + std::to_string(row.tickets) +
+		       ",\"wins\":" + std::to_string(row.wins) +
+		       ",\"expected_wins\":" + json_number(row.expected_wins) +
+		       ",\"observed_share\":" + json_number(share(static_cast<double>(row.wins))) +
+		       ",\"promised_share\":" + json_number(share(row.expected_wins)) + "}";
+	});
+	return out + "}";
+}
+
+} // namespace lottery
