@@ -29,6 +29,8 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Icommon -Ibpf
 
 .DELETE_ON_ERROR:
+# Keep the BPF object make would treat as intermediate: it is installed too.
+.SECONDARY: $(BPF_OUT)/sched_trace.bpf.o
 .PHONY: all build build-ebpf build-tests build-kmod deps demo test test-unit test-root \
 	test-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness
@@ -51,6 +53,7 @@ $(BPF_OUT)/vmlinux.h: | $(BPF_OUT)
 $(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) $(BPF_OUT)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)llvm-strip -g $@ # DWARF only; .BTF and .BTF.ext (CO-RE, line info) stay
 
 $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// The bpf backend: the runnable tasks as the sched_trace tracer keeps them in
+// its pinned hash map (bpf/sched_trace.bpf.c, loaded by lottery-tracer).
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bpf_map_reader.h"
+#include "record_decode.h"
+#include "snapshot_source.h"
+
+namespace lottery {
+
+namespace {
+
+constexpr const char *load_hint = "run 'sudo make load-ebpf' or 'sudo lottery-tracer load'";
+
+// CAP_BPF (5.8) or, before it and as a superset, CAP_SYS_ADMIN.
+bool may_use_bpf()
+{
+	constexpr int cap_bpf = 39;
+	struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &header, data))
+		return geteuid() == 0;
+	auto effective = [&](int cap) { return data[cap / 32].effective & (1U << (cap % 32)); };
+	return effective(cap_bpf) || effective(CAP_SYS_ADMIN);
+}
+
+bool on_bpffs(const std::string &path)
+{
+	struct statfs fs;
+
+	return statfs(path.c_str(), &fs) == 0 && fs.f_type == BPF_FS_MAGIC;
+}
+
+std::string parent_of(const std::string &path)
+{
+	auto slash = path.find_last_of('/');
+	return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::uint64_t monotonic_ns()
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return std::uint64_t(now.tv_sec) * 1000000000U + now.tv_nsec;
+}
+
+class BpfSource : public SnapshotSource {
+public:
+	BpfSource(std::string pin_dir, TraceMaps maps, ino_t runnable_inode)
+		: pin_dir_(std::move(pin_dir)), maps_(std::move(maps)),
+		  runnable_inode_(runnable_inode), reader_(maps_.runnable.get(), maps_.capacity)
+	{
+	}
+
+	const char *name() const override { return "bpf"; }
+	Snapshot take_snapshot() override;
+
+private:
+	[[noreturn]] void unloaded(const std::string &why) const
+	{
+		throw BackendError("lottery: the BPF tracer was unloaded while lottery was running (" +
+				   why + "): " + load_hint);
+	}
+
+	std::string pin_dir_;
+	TraceMaps maps_;
+	ino_t runnable_inode_;
+	RunnableMapReader reader_;
+};
+
+Snapshot BpfSource::take_snapshot()
+{
+	// Our fds keep the maps alive after an unload, but nothing updates them.
+	const std::string runnable_path = pin_dir_ + "/" SCHED_TRACE_RUNNABLE_MAP;
+	struct stat pin;
+	if (stat(runnable_path.c_str(), &pin))
+		unloaded(runnable_path + " is gone");
+	if (pin.st_ino != runnable_inode_)
+		unloaded(runnable_path + " was pinned anew");
+
+	Snapshot snapshot;
+	try {
+		auto records = reader_.read();
+		auto keys = reader_.keys();
+		snapshot.taken_ns = monotonic_ns();
+		// Inserts lost since the tracer loaded: a full map hid some tasks.
+		snapshot.lost_tasks = read_miss_count(maps_.misses.get());
+		// The reading thread itself is runnable: a live tracer never has an empty map.
+		if (records.empty())
+			unloaded(runnable_path + " is empty: nothing is tracing");
+		snapshot.tasks.reserve(records.size());
+		for (std::size_t i = 0; i < records.size(); i++) {
+			DecodeResult decoded = decode_task_record(records[i]);
+			// A refused record hides a task as surely as a full map.
+			if (!decoded.task || records[i].pid != keys[i]) {
+				snapshot.lost_tasks++;
+				continue;
+			}
+			snapshot.tasks.push_back(std::move(*decoded.task));
+		}
+	} catch (const BpfObjectError &error) {
+		throw BackendError(std::string("lottery: ") + error.what());
+	}
+	return snapshot;
+}
+
+} // namespace
+
+std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_option)
+{
+	const std::string pin_dir = pin_dir_option.empty() ? SCHED_TRACE_PIN_DIR : pin_dir_option;
+
+	if (!may_use_bpf())
+		throw BackendError("lottery: the bpf backend needs root (CAP_BPF)");
+	struct stat dir;
+	if (stat(pin_dir.c_str(), &dir)) {
+		std::string parent = parent_of(pin_dir);
+		if (!on_bpffs(parent))
+			throw BackendError("lottery: bpffs is not mounted at " + parent + ": " +
+					   load_hint + " (it mounts it)");
+		throw BackendError(std::string("lottery: the BPF tracer is not loaded: ") + load_hint);
+	}
+	if (!on_bpffs(pin_dir))
+		throw BackendError("lottery: " + pin_dir + " is not on a bpffs: " + load_hint);
+
+	try {
+		TraceMaps maps = open_trace_maps(pin_dir);
+		struct stat runnable;
+		if (stat((pin_dir + "/" SCHED_TRACE_RUNNABLE_MAP).c_str(), &runnable))
+			throw BpfObjectError(errno, pin_dir + "/" SCHED_TRACE_RUNNABLE_MAP);
+		return std::make_unique<BpfSource>(pin_dir, std::move(maps), runnable.st_ino);
+	} catch (const MapLayoutError &error) {
+		throw BackendError(std::string("lottery: ") + error.what() +
+				   ": reload the tracer with this version");
+	} catch (const BpfObjectError &error) {
+		if (error.code() == std::errc::no_such_file_or_directory)
+			throw BackendError("lottery: the BPF tracer is only partly loaded (" +
+					   error.object() + " is missing): " + load_hint);
+		if (error.code() == std::errc::operation_not_permitted ||
+		    error.code() == std::errc::permission_denied)
+			throw BackendError("lottery: the bpf backend needs root (CAP_BPF)");
+		throw BackendError(std::string("lottery: ") + error.what());
+	}
+}
+
+} // namespace lottery

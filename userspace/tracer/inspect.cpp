@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_map_reader.h"
+#include "sched_trace.skel.h"
+#include "tracer.h"
+
+namespace lottery::tracer {
+
+namespace {
+
+std::vector<std::string> pinned_names(const std::string &dir)
+{
+	std::vector<std::string> names;
+	DIR *stream = opendir(dir.c_str());
+
+	if (!stream)
+		return names;
+	while (struct dirent *entry = readdir(stream))
+		if (entry->d_name[0] != '.')
+			names.emplace_back(entry->d_name);
+	closedir(stream);
+	std::sort(names.begin(), names.end());
+	return names;
+}
+
+LinkState link_state(const std::string &dir, const std::string &name)
+{
+	LinkState state;
+	struct bpf_link_info link = {};
+	struct bpf_prog_info prog = {};
+	__u32 length = sizeof(link);
+
+	state.name = name;
+	BpfFd link_fd = open_pinned_object(dir + "/" + name);
+	if (bpf_obj_get_info_by_fd(link_fd.get(), &link, &length))
+		throw BpfObjectError(errno, dir + "/" + name);
+	state.link_id = link.id;
+	state.prog_id = link.prog_id;
+
+	BpfFd prog_fd(bpf_prog_get_fd_by_id(link.prog_id));
+	length = sizeof(prog);
+	if (prog_fd.get() < 0 || bpf_obj_get_info_by_fd(prog_fd.get(), &prog, &length))
+		throw BpfObjectError(errno, "program " + std::to_string(link.prog_id));
+	state.prog_name = prog.name;
+	state.run_count = prog.run_cnt;
+	state.run_time_ns = prog.run_time_ns;
+	return state;
+}
+
+} // namespace
+
+std::vector<std::string> traced_programs()
+{
+	std::unique_ptr<sched_trace_bpf, void (*)(sched_trace_bpf *)> skel(
+		sched_trace_bpf::open(), sched_trace_bpf::destroy);
+	std::vector<std::string> names;
+	struct bpf_program *prog;
+
+	if (!skel)
+		throw TracerError("opening the BPF object", errno);
+	bpf_object__for_each_program(prog, skel->obj)
+		if (!std::strncmp(bpf_program__section_name(prog), "tp_btf/", 7))
+			names.emplace_back(bpf_program__name(prog));
+	std::sort(names.begin(), names.end());
+	return names;
+}
+
+TracerState inspect(const std::string &pin_dir)
+{
+	TracerState state;
+	struct stat dir;
+
+	if (stat(pin_dir.c_str(), &dir)) {
+		if (errno != ENOENT)
+			throw TracerError("reading " + pin_dir, errno);
+		return state;
+	}
+	state.present = true;
+	try {
+		TraceMaps maps = open_trace_maps(pin_dir);
+		state.abi_version = maps.header.abi_version;
+		state.capacity = maps.capacity;
+		state.misses = read_miss_count(maps.misses.get());
+		RunnableMapReader reader(maps.runnable.get(), maps.capacity);
+		state.entries = reader.read().size();
+
+		const std::string links = link_dir(pin_dir);
+		for (const std::string &name : pinned_names(links))
+			state.links.push_back(link_state(links, name));
+		std::vector<std::string> pinned = pinned_names(links);
+		if (pinned != traced_programs())
+			state.problem = "the links pinned in " + links +
+					" are not the tracepoints of this build";
+	} catch (const MapLayoutError &error) {
+		state.problem = error.what();
+	} catch (const BpfObjectError &error) {
+		if (error.code() == std::errc::operation_not_permitted ||
+		    error.code() == std::errc::permission_denied)
+			throw TracerError("reading the tracer's pins needs root", EPERM);
+		state.problem = error.what();
+	}
+	return state;
+}
+
+} // namespace lottery::tracer

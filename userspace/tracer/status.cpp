@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// `lottery-tracer status`: exit 0 when loaded and usable, 3 when not loaded,
+// 1 when something is pinned but cannot be used (its problem is printed).
+#include <cstdio>
+
+#include "tracer.h"
+
+namespace lottery::tracer {
+
+namespace {
+
+std::string json_string(const std::string &text)
+{
+	std::string quoted = "\"";
+	for (char c : text) {
+		if (c == '"' || c == '\\')
+			quoted += '\\';
+		if (static_cast<unsigned char>(c) < 0x20) {
+			char escaped[8];
+			std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+			quoted += escaped;
+			continue;
+		}
+		quoted += c;
+	}
+	return quoted + "\"";
+}
+
+void print_json(const std::string &pin_dir, const TracerState &state)
+{
+	std::printf("{\"loaded\":%s,\"pin_dir\":%s", state.present && state.problem.empty() ? "true" : "false",
+		    json_string(pin_dir).c_str());
+	if (!state.problem.empty())
+		std::printf(",\"problem\":%s", json_string(state.problem).c_str());
+	if (state.present && state.abi_version)
+		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"entries\":%llu,\"misses\":%llu",
+			    state.abi_version, state.capacity, (unsigned long long)state.entries,
+			    (unsigned long long)state.misses);
+	std::printf(",\"links\":[");
+	for (std::size_t i = 0; i < state.links.size(); i++) {
+		const LinkState &link = state.links[i];
+		std::printf("%s{\"name\":%s,\"link_id\":%u,\"prog_id\":%u,\"prog_name\":%s,"
+			    "\"run_count\":%llu,\"run_time_ns\":%llu}",
+			    i ? "," : "", json_string(link.name).c_str(), link.link_id, link.prog_id,
+			    json_string(link.prog_name).c_str(), (unsigned long long)link.run_count,
+			    (unsigned long long)link.run_time_ns);
+	}
+	std::printf("]}\n");
+}
+
+void print_text(const std::string &pin_dir, const TracerState &state)
+{
+	if (!state.present) {
+		std::printf("tracer:      not loaded (nothing at %s)\n", pin_dir.c_str());
+		return;
+	}
+	std::printf("tracer:      %s at %s\n", state.problem.empty() ? "loaded" : "BROKEN", pin_dir.c_str());
+	if (!state.problem.empty())
+		std::printf("problem:     %s\n", state.problem.c_str());
+	if (!state.abi_version)
+		return;
+	std::printf("abi version: %u\n", state.abi_version);
+	std::printf("capacity:    %u tasks\n", state.capacity);
+	std::printf("runnable:    %llu entries\n", (unsigned long long)state.entries);
+	std::printf("misses:      %llu inserts lost to a full map\n", (unsigned long long)state.misses);
+	for (const LinkState &link : state.links) {
+		std::printf("link %-4u    %-20s prog %u (%s)", link.link_id, link.name.c_str(),
+			    link.prog_id, link.prog_name.c_str());
+		if (link.run_count)	// only with kernel.bpf_stats_enabled=1
+			std::printf(", %llu runs, %.0f ns/run", (unsigned long long)link.run_count,
+				    double(link.run_time_ns) / double(link.run_count));
+		std::printf("\n");
+	}
+}
+
+} // namespace
+
+int status(const Options &options)
+{
+	TracerState state = inspect(options.pin_dir);
+
+	if (options.json)
+		print_json(options.pin_dir, state);
+	else
+		print_text(options.pin_dir, state);
+	if (!state.present)
+		return exit_not_loaded;
+	return state.problem.empty() ? exit_ok : exit_failure;
+}
+
+} // namespace lottery::tracer
