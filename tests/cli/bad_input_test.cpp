@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// Bad input to the `lottery` command: every case must end with one clear
+// line on stderr, nothing on stdout, and the documented exit code.
+#include <gtest/gtest.h>
+
+#include "run_command.h"
+
+using lottery::testing::count_lines;
+using lottery::testing::run_command;
+
+namespace {
+
+struct BadInput {
+	const char *name;
+	std::vector<std::string> args;
+	int exit_code;
+	const char *says; // a fragment the message must contain
+};
+
+void PrintTo(const BadInput &c, std::ostream *os) { *os << c.name; }
+
+class LotteryBadInput : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(LotteryBadInput, OneLineErrorAndExitCode)
+{
+	const BadInput &c = GetParam();
+	std::vector<std::string> argv = {LOTTERY_BIN};
+	argv.insert(argv.end(), c.args.begin(), c.args.end());
+	auto result = run_command(argv);
+	EXPECT_EQ(result.exit_code, c.exit_code) << result.err;
+	EXPECT_EQ(count_lines(result.err), 1) << result.err;
+	EXPECT_EQ(result.err.rfind("lottery: ", 0), 0u) << result.err;
+	EXPECT_NE(result.err.find(c.says), std::string::npos) << result.err;
+	EXPECT_EQ(result.out, "");
+}
+
+// clang-format off
+const BadInput arguments[] = {
+	{"UnknownOption", {"--bogus"}, 2, "unrecognised option '--bogus'"},
+	{"NoPrefixGuessing", {"--deb"}, 2, "unrecognised option '--deb'"},
+	{"UnknownBackend", {"--backend", "nope"}, 2, "unknown backend 'nope'"},
+	{"UnknownPolicy", {"--policy", "fifo"}, 2, "unknown policy 'fifo'"},
+	{"IntervalZero", {"0"}, 2, "interval"},
+	{"IntervalNegative", {"--", "-5"}, 2, "interval"},
+	{"IntervalNotANumber", {"fast"}, 2, "interval"},
+	{"IntervalAbsurd", {"99999999999999999999999"}, 2, "interval"},
+	{"IntervalOverAnHour", {"3600001"}, 2, "interval"},
+	{"TwoIntervals", {"100", "200"}, 2, "one interval only"},
+	{"RoundsNotANumber", {"--rounds", "many"}, 2, "--rounds"},
+	{"RoundsZero", {"--rounds", "0"}, 2, "--rounds"},
+	{"RoundsMissing", {"--rounds"}, 2, "--rounds"},
+	{"SeedNotANumber", {"--seed", "x1"}, 2, "--seed"},
+	{"TicketsNoEquals", {"--tickets", "1234"}, 2, "--tickets 1234"},
+	{"TicketsBadPid", {"--tickets", "abc=5"}, 2, "--tickets abc=5"},
+	{"TicketsPidZero", {"--tickets", "0=5"}, 2, "--tickets 0=5"},
+	{"TicketsZero", {"--tickets", "1234=0"}, 2, "--tickets 1234=0"},
+	{"TicketsNegative", {"--tickets", "1234=-3"}, 2, "--tickets 1234=-3"},
+	{"TicketsHuge", {"--tickets", "1234=99999999999999999999"}, 2, "--tickets 1234="},
+	{"PidNotANumber", {"--pid", "init"}, 2, "--pid"},
+	{"CommTooLong", {"--comm", "a-name-longer-than-fifteen"}, 2, "--comm"},
+	{"UnknownUser", {"--user", "no-such-user-here"}, 2, "no such user"},
+};
+// clang-format on
+
+INSTANTIATE_TEST_SUITE_P(Arguments, LotteryBadInput, ::testing::ValuesIn(arguments),
+			 [](const auto &info) { return std::string(info.param.name); });
+
+TEST(LotteryCommand, HelpAndVersionSucceed)
+{
+	auto help = run_command({LOTTERY_BIN, "--help"});
+	EXPECT_EQ(help.exit_code, 0);
+	EXPECT_NE(help.out.find("usage: lottery"), std::string::npos);
+	EXPECT_EQ(help.err, "");
+	auto version = run_command({LOTTERY_BIN, "--version"});
+	EXPECT_EQ(version.exit_code, 0);
+	EXPECT_EQ(version.out.rfind("lottery ", 0), 0u);
+}
+
+} // namespace

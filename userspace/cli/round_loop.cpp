@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include "round_loop.h"
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <ostream>
+#include <pwd.h>
+#include <random>
+#include <unistd.h>
+
+#include "report.h"
+#include "tally.h"
+
+namespace lottery {
+
+namespace {
+
+std::uint32_t resolve_user(const std::string &name)
+{
+	bool numeric = !name.empty() && name.find_first_not_of("0123456789") == std::string::npos;
+	if (numeric && name.size() <= 10) {
+		unsigned long uid = std::stoul(name);
+		if (uid <= UINT32_MAX)
+			return static_cast<std::uint32_t>(uid);
+	}
+	if (const struct passwd *pw = getpwnam(name.c_str()))
+		return pw->pw_uid;
+	throw UsageError("--user " + name + ": no such user");
+}
+
+std::uint64_t monotonic_ns()
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return static_cast<std::uint64_t>(now.tv_sec) * 1000000000ULL + now.tv_nsec;
+}
+
+// Signals that end the run are blocked and collected with sigtimedwait, so
+// the sleep between rounds ends the moment one arrives and the summary is
+// printed from ordinary code, not from a handler.
+class StopSignals {
+public:
+	StopSignals()
+	{
+		sigemptyset(&set_);
+		for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
+			sigaddset(&set_, sig);
+		sigprocmask(SIG_BLOCK, &set_, &saved_);
+	}
+	~StopSignals() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+	StopSignals(const StopSignals &) = delete;
+	StopSignals &operator=(const StopSignals &) = delete;
+
+	// Sleeps until the deadline; true if a stop signal came first.
+	bool wait_until(std::uint64_t deadline_ns)
+	{
+		for (;;) {
+			std::uint64_t now = monotonic_ns();
+			std::uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
+			struct timespec timeout = {static_cast<time_t>(left / 1000000000ULL),
+						   static_cast<long>(left % 1000000000ULL)};
+			int sig = sigtimedwait(&set_, nullptr, &timeout);
+			if (sig > 0)
+				return true;
+			if (errno == EAGAIN)
+				return false;
+			// EINTR: some other signal (e.g. SIGWINCH) woke us; sleep on.
+		}
+	}
+
+private:
+	sigset_t set_;
+	sigset_t saved_;
+};
+
+} // namespace
+
+int run_rounds(const CliOptions &options, std::ostream &out, std::ostream &err)
+{
+	CandidateFilter filter = options.filter;
+	for (const auto &user : options.users)
+		filter.uids.push_back(resolve_user(user));
+	filter.self_tgid = getpid();
+
+	std::uint64_t seed = options.seed ? *options.seed : std::random_device{}();
+	StopSignals stop_signals;
+	std::unique_ptr<SnapshotSource> source;
+	try {
+		source = open_snapshot_source(options.backend, options.backend_options);
+	} catch (const BackendError &e) {
+		err << "lottery: " << e.what() << '\n';
+		return 1;
+	}
+
+	if (!options.json)
+		out << "lottery: backend " << source->name() << ", every " << options.interval_ms
+		    << " ms, policy " << (options.policy == Policy::Stride ? "stride" : "lottery")
+		    << ", seed " << seed << "\n";
+
+	Scheduler scheduler(options.policy, seed);
+	WinTally tally;
+	int status = 0;
+	std::uint64_t deadline = monotonic_ns();
+	for (std::uint64_t round = 0; !options.rounds || round < *options.rounds; round++) {
+		if (round > 0) {
+			deadline += options.interval_ms * 1000000ULL;
+			if (stop_signals.wait_until(deadline))
+				break;
+		}
+		Snapshot snapshot;
+		try {
+			snapshot = source->take_snapshot();
+		} catch (const BackendError &e) {
+			err << "lottery: " << e.what() << '\n';
+			status = 1;
+			break;
+		}
+		CandidateSet candidates = select_candidates(snapshot, filter, options.tickets);
+		RoundResult result = scheduler.run_round(candidates);
+		tally.record(result, candidates);
+		std::string why = result.winner ? "" : why_no_candidates(candidates, snapshot);
+		if (options.json) {
+			out << format_round_json(result, options.debug ? &candidates : nullptr, why)
+			    << '\n';
+		} else {
+			if (options.debug)
+				out << format_candidate_table(candidates);
+			out << format_round_text(result, why) << '\n';
+		}
+		out.flush();
+	}
+
+	if (options.json)
+		// The last line: the summary, with what it takes to reproduce the run.
+		out << "{\"summary\":" << format_summary_json(tally) << ",\"backend\":\""
+		    << source->name() << "\",\"seed\":" << seed << "}\n";
+	else
+		out << format_summary_text(tally);
+	out.flush();
+	return status;
+}
+
+} // namespace lottery
