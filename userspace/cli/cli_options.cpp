@@ -66,25 +66,25 @@ po::options_description visible_options()
 	po::options_description opts("Options");
 	// clang-format off
 	opts.add_options()
-		("backend,b", po::value<std::string>()->default_value("auto"),
+		("backend,b", po::value<std::string>()->default_value("auto")->value_name("NAME"),
 		 "where runnable tasks come from: auto (chardev if /dev/lottery exists, else bpf), bpf or chardev")
-		("rounds,n", po::value<std::string>(), "stop after N rounds (default: until Ctrl-C)")
-		("seed", po::value<std::string>(), "seed the draw, for a reproducible run")
-		("policy", po::value<std::string>()->default_value("lottery"), "lottery or stride")
-		("tickets,t", po::value<std::vector<std::string>>()->composing(),
+		("rounds,n", po::value<std::string>()->value_name("N"), "stop after N rounds (default: until Ctrl-C)")
+		("seed", po::value<std::string>()->value_name("N"), "seed the draw, for a reproducible run")
+		("policy", po::value<std::string>()->default_value("lottery")->value_name("NAME"), "lottery or stride")
+		("tickets,t", po::value<std::vector<std::string>>()->composing()->value_name("PID=N"),
 		 "PID=N: give task or process PID N tickets instead of its nice weight (repeatable)")
-		("pid,p", po::value<std::vector<std::string>>()->composing(),
+		("pid,p", po::value<std::vector<std::string>>()->composing()->value_name("PID"),
 		 "only draw among this task or process (repeatable)")
-		("user,u", po::value<std::vector<std::string>>()->composing(),
+		("user,u", po::value<std::vector<std::string>>()->composing()->value_name("USER"),
 		 "only draw among tasks of this user name or uid (repeatable)")
-		("comm,c", po::value<std::vector<std::string>>()->composing(),
+		("comm,c", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
 		 "only draw among tasks with this command name (repeatable)")
 		("include-kthreads", "let kernel threads take part in the draw")
 		("include-realtime", "let real-time and deadline tasks take part in the draw")
 		("debug,d", "show the candidate table every round")
 		("json,j", "print one JSON object per round, and the summary as JSON")
-		("pin-dir", po::value<std::string>(), "bpf backend: where the tracer's maps are pinned")
-		("device", po::value<std::string>(), "chardev backend: the device to read")
+		("pin-dir", po::value<std::string>()->value_name("DIR"), "bpf backend: where the tracer's maps are pinned")
+		("device", po::value<std::string>()->value_name("PATH"), "chardev backend: the device to read")
 		("help,h", "show this help")
 		("version,V", "show the version");
 	// clang-format on
