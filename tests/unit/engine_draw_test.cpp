@@ -97,7 +97,8 @@ TEST(Rng, BelowStaysInRangeAndIsUniform)
 		ASSERT_LT(v, 7u);
 		++counts[v];
 	}
-	EXPECT_LT(chi_square(counts, std::vector<double>(7, draws / 7.0)), chi_square_critical_p001(6));
+	EXPECT_LT(chi_square(counts, std::vector<double>(7, draws / 7.0)),
+		  chi_square_critical_p001(6));
 	const std::uint64_t huge = (std::uint64_t{1} << 63) + 12345;
 	for (int i = 0; i < 1000; ++i)
 		ASSERT_LT(rng.below(huge), huge);

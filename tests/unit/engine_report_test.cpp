@@ -6,195 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "engine_json_reader.h"
 #include "report.h"
 
 using namespace lottery;
+using lottery::test_support::Json;
+using lottery::test_support::parse;
 
 namespace {
-
-// A strict JSON reader, enough to check that the output is one valid
-// object and to look inside it. It also insists on pure ASCII, which the
-// escaping promises. \u00XX reads back as byte XX.
-struct Json {
-	enum Kind { Null, Bool, Number, String, Array, Object } kind = Null;
-	double number = 0;
-	std::string text;
-	std::vector<Json> items;
-	std::vector<std::pair<std::string, Json>> fields;
-
-	const Json &operator[](std::string_view key) const
-	{
-		for (const auto &[name, value] : fields)
-			if (name == key)
-				return value;
-		throw std::runtime_error("no field " + std::string(key));
-	}
-	bool has(std::string_view key) const
-	{
-		for (const auto &field : fields)
-			if (field.first == key)
-				return true;
-		return false;
-	}
-};
-
-class JsonReader {
-public:
-	explicit JsonReader(std::string_view s) : s_(s) {}
-
-	Json document()
-	{
-		Json v = value();
-		if (pos_ != s_.size())
-			fail("trailing bytes");
-		return v;
-	}
-
-private:
-	[[noreturn]] void fail(const char *why)
-	{
-		throw std::runtime_error(std::string(why) + " at " + std::to_string(pos_));
-	}
-	char peek() { return pos_ < s_.size() ? s_[pos_] : '\0'; }
-	void expect(char c)
-	{
-		if (peek() != c)
-			fail("unexpected byte");
-		++pos_;
-	}
-	bool literal(std::string_view word)
-	{
-		if (s_.substr(pos_, word.size()) != word)
-			return false;
-		pos_ += word.size();
-		return true;
-	}
-	static int hex(char c)
-	{
-		if (c >= '0' && c <= '9')
-			return c - '0';
-		if (c >= 'a' && c <= 'f')
-			return c - 'a' + 10;
-		if (c >= 'A' && c <= 'F')
-			return c - 'A' + 10;
-		return -1;
-	}
-
-	std::string string()
-	{
-		expect('"');
-		std::string out;
-		for (;;) {
-			if (pos_ >= s_.size())
-				fail("unterminated string");
-			auto c = static_cast<unsigned char>(s_[pos_++]);
-			if (c == '"')
-				return out;
-			if (c < 0x20 || c >= 0x80)
-				fail("raw control or non-ASCII byte in a string");
-			if (c != '\\') {
-				out += char(c);
-				continue;
-			}
-			char e = s_[pos_++];
-			const std::string_view simple = "\"\\/bfnrt", meaning = "\"\\/\b\f\n\r\t";
-			if (auto at = simple.find(e); at != std::string_view::npos) {
-				out += meaning[at];
-			} else if (e == 'u') {
-				int code = 0;
-				for (int i = 0; i < 4; ++i) {
-					int d = hex(peek());
-					if (d < 0)
-						fail("bad \\u escape");
-					code = code * 16 + d;
-					++pos_;
-				}
-				if (code > 0xff)
-					fail("\\u escape beyond one byte");
-				out += char(code);
-			} else {
-				fail("bad escape");
-			}
-		}
-	}
-
-	Json number()
-	{
-		const std::size_t start = pos_;
-		auto digits = [&] {
-			std::size_t from = pos_;
-			while (std::isdigit(static_cast<unsigned char>(peek())))
-				++pos_;
-			if (pos_ == from)
-				fail("digit expected");
-		};
-		if (peek() == '-')
-			++pos_;
-		if (peek() == '0')
-			++pos_;
-		else
-			digits();
-		if (peek() == '.') {
-			++pos_;
-			digits();
-		}
-		if (peek() == 'e' || peek() == 'E') {
-			++pos_;
-			if (peek() == '+' || peek() == '-')
-				++pos_;
-			digits();
-		}
-		Json v;
-		v.kind = Json::Number;
-		v.number = std::stod(std::string(s_.substr(start, pos_ - start)));
-		return v;
-	}
-
-	Json value()
-	{
-		Json v;
-		char c = peek();
-		if (c == '{') {
-			v.kind = Json::Object;
-			++pos_;
-			while (peek() != '}') {
-				if (!v.fields.empty())
-					expect(',');
-				std::string key = string();
-				expect(':');
-				v.fields.emplace_back(std::move(key), value());
-			}
-			++pos_;
-		} else if (c == '[') {
-			v.kind = Json::Array;
-			++pos_;
-			while (peek() != ']') {
-				if (!v.items.empty())
-					expect(',');
-				v.items.push_back(value());
-			}
-			++pos_;
-		} else if (c == '"') {
-			v.kind = Json::String;
-			v.text = string();
-		} else if (literal("null")) {
-			v.kind = Json::Null;
-		} else if (literal("true") || literal("false")) {
-			v.kind = Json::Bool;
-		} else {
-			v = number();
-		}
-		return v;
-	}
-
-	std::string_view s_;
-	std::size_t pos_ = 0;
-};
-
-Json parse(const std::string &s)
-{
-	return JsonReader(s).document();
-}
 
 Candidate candidate(std::int32_t pid, std::string comm, int nice, std::uint64_t tickets)
 {
@@ -240,7 +59,7 @@ bool use_decimal_comma_locale()
 	for (const char *name : {"de_DE.UTF-8", "fr_FR.UTF-8"})
 		if (std::setlocale(LC_NUMERIC, name))
 			return true;
-	const std::string dir = testing::TempDir() + "lottery-locale";
+	const std::string dir = ::testing::TempDir() + "lottery-locale";
 	const std::string command = "mkdir -p '" + dir + "' && localedef -i de_DE -f UTF-8 '" +
 				    dir + "/de_DE.UTF-8' >/dev/null 2>&1";
 	if (std::system(command.c_str()) != 0)
@@ -270,7 +89,8 @@ TEST(RoundText, OneLineWithWinnerShareAndCandidates)
 		  "round 3: winner pid 1234 (cpu_task) nice -5 tickets 3121 share 28.4% of "
 		  "10986 tickets, 5 candidates");
 	EXPECT_EQ(format_round_text(numbered(7)), "round 7: no winner: no candidates");
-	EXPECT_EQ(format_round_text(numbered(7), "all filtered"), "round 7: no winner: all filtered");
+	EXPECT_EQ(format_round_text(numbered(7), "all filtered"),
+		  "round 7: no winner: all filtered");
 }
 
 TEST(RoundText, EscapesHostileTaskNames)
@@ -302,7 +122,8 @@ TEST(CandidateTable, ListsCandidatesThenRealtimeNotDrawn)
 	auto table = format_candidate_table(sample_set());
 	EXPECT_EQ(table.substr(0, table.find('\n')),
 		  "    PID    TGID COMM             NICE POLICY    CPU     TICKETS     SHARE");
-	EXPECT_NE(table.find("   1234    1234 cpu_task           -5 normal      1        3121     28.4%"),
+	EXPECT_NE(table.find("   1234    1234 cpu_task           -5 normal      1        3121     "
+			     "28.4%"),
 		  std::string::npos)
 		<< table;
 	EXPECT_NE(table.find("pipewire            0 fifo        0           - not drawn"),
@@ -377,7 +198,8 @@ TEST(RoundJson, EveryByteOfACommSurvivesEscaping)
 	std::string all_bytes;
 	for (int b = 1; b < 256; ++b)
 		all_bytes += char(b);
-	for (const std::string &comm : {std::string("q\"uo\\te"), std::string("tab\there"), all_bytes}) {
+	for (const std::string &comm :
+	     {std::string("q\"uo\\te"), std::string("tab\there"), all_bytes}) {
 		set.candidates[1].task.comm = comm;
 		auto line = format_round_json(won_by(set, 1, 1), &set);
 		Json doc;
@@ -400,8 +222,9 @@ TEST(Summary, TextShowsObservedAgainstPromised)
 	auto text = format_summary_text(tally);
 	EXPECT_EQ(text.substr(0, text.find('\n')), "summary: 4 rounds, 4 wins");
 	// 3 of 4 wins; promised 3121/10986 = 28.4%.
-	EXPECT_NE(text.find("   1234 cpu_task           -5        3121        3      75.0      28.4"),
-		  std::string::npos)
+	EXPECT_NE(
+		text.find("   1234 cpu_task           -5        3121        3      75.0      28.4"),
+		std::string::npos)
 		<< text;
 	EXPECT_NE(text.find("PID COMM             NICE     TICKETS     WINS OBSERVED% PROMISED%"),
 		  std::string::npos)

@@ -5,29 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "engine_test_support.h"
 #include "lottery.h"
 #include "tally.h"
 
 using namespace lottery;
+using namespace lottery::test_support;
 
 namespace {
-
-Candidate candidate(std::int32_t pid, std::uint64_t tickets)
-{
-	Candidate c;
-	c.task.pid = c.task.tgid = pid;
-	c.task.comm = "task" + std::to_string(pid);
-	c.tickets = tickets;
-	return c;
-}
-
-CandidateSet set_of(std::vector<Candidate> candidates)
-{
-	CandidateSet set;
-	set.candidates = std::move(candidates);
-	set.total_tickets = sum_tickets(set.candidates);
-	return set;
-}
 
 std::vector<std::int32_t> winner_pids(Scheduler &scheduler, const CandidateSet &set, int rounds)
 {
@@ -70,7 +55,7 @@ TEST(LotteryRound, SeededRunsRepeatWhateverOrderTheSnapshotCameIn)
 TEST(LotteryRound, ReportsTheRound)
 {
 	Scheduler scheduler(Policy::Lottery, 1);
-	auto set = set_of({candidate(7, 100), candidate(9, 300)});
+	auto set = make_set({make_candidate(7, 100), make_candidate(9, 300)});
 	auto first = scheduler.run_round(set);
 	auto second = scheduler.run_round(set);
 	EXPECT_EQ(first.round, 1u);
@@ -97,7 +82,8 @@ TEST(LotteryRound, NoCandidatesNoWinner)
 
 TEST(LotteryRound, OneWinnerPerCpuAllDifferent)
 {
-	auto set = set_of({candidate(1, 1), candidate(2, 1000), candidate(3, 10), candidate(4, 5)});
+	auto set = make_set({make_candidate(1, 1), make_candidate(2, 1000), make_candidate(3, 10),
+			     make_candidate(4, 5)});
 	for (auto policy : {Policy::Lottery, Policy::Stride}) {
 		Scheduler scheduler(policy, 5);
 		for (int round = 0; round < 200; ++round) {
@@ -114,7 +100,8 @@ TEST(LotteryRound, OneWinnerPerCpuAllDifferent)
 
 TEST(LotteryRound, WinsTrackTicketsOverManyRounds)
 {
-	auto set = set_of({candidate(1, 1024), candidate(2, 3121), candidate(3, 335)});
+	auto set = make_set(
+		{make_candidate(1, 1024), make_candidate(2, 3121), make_candidate(3, 335)});
 	Scheduler scheduler(Policy::Lottery, 99);
 	WinTally tally;
 	const int rounds = 20000;
@@ -131,7 +118,7 @@ TEST(LotteryRound, WinsTrackTicketsOverManyRounds)
 
 TEST(WinTally, CountsWinsAndPromisedShares)
 {
-	auto set = set_of({candidate(1, 100), candidate(2, 300)});
+	auto set = make_set({make_candidate(1, 100), make_candidate(2, 300)});
 	RoundResult round;
 	round.winners = {set.candidates[1]};
 	round.winner = round.winners[0];
@@ -159,7 +146,7 @@ TEST(WinTally, CountsWinsAndPromisedShares)
 
 TEST(WinTally, TiesAreOrderedByPid)
 {
-	auto set = set_of({candidate(5, 1), candidate(3, 1)});
+	auto set = make_set({make_candidate(5, 1), make_candidate(3, 1)});
 	WinTally tally;
 	tally.record(RoundResult{}, set);
 	auto rows = tally.rows();

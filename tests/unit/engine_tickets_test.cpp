@@ -43,7 +43,8 @@ TEST(NiceToWeight, NeighboursDifferByAboutOneAndAQuarter)
 		double ratio = double(nice_to_weight(nice)) / double(nice_to_weight(nice + 1));
 		EXPECT_GE(ratio, 1.19) << "nice " << nice;
 		EXPECT_LE(ratio, 1.29) << "nice " << nice;
-		EXPECT_GT(nice_to_weight(nice), nice_to_weight(nice + 1)) << "not monotonic at " << nice;
+		EXPECT_GT(nice_to_weight(nice), nice_to_weight(nice + 1))
+			<< "not monotonic at " << nice;
 	}
 	for (int nice = -20; nice <= 19; ++nice) {
 		double ideal = 1024.0 * std::pow(1.25, -nice);

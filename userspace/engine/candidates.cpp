@@ -16,8 +16,9 @@ template <typename T> bool allowed(const std::vector<T> &wanted, const T &value)
 bool matches(const CandidateFilter &filter, const RunnableTask &task)
 {
 	bool pid_ok = filter.pids.empty() ||
-		      std::any_of(filter.pids.begin(), filter.pids.end(),
-				  [&](std::int32_t pid) { return pid == task.pid || pid == task.tgid; });
+		      std::any_of(filter.pids.begin(), filter.pids.end(), [&](std::int32_t pid) {
+			      return pid == task.pid || pid == task.tgid;
+		      });
 	return pid_ok && allowed(filter.uids, task.uid) && allowed(filter.comms, task.comm);
 }
 
@@ -83,8 +84,9 @@ std::string why_no_candidates(const CandidateSet &set, const Snapshot &snapshot)
 				" lost: the source was full)";
 		return line;
 	}
-	std::string line = "no runnable task to draw from: " +
-			   std::to_string(snapshot.tasks.size()) + " runnable";
+	std::string line =
+		"no runnable task to draw from: " + std::to_string(snapshot.tasks.size()) +
+		" runnable";
 	append_count(line, set.excluded_self, "of lottery itself");
 	append_count(line, set.excluded_kernel_threads, "kernel threads");
 	append_count(line, set.excluded_by_filter, "excluded by the filters");

@@ -15,9 +15,9 @@
 namespace lottery {
 
 struct CandidateFilter {
-	std::vector<std::int32_t> pids; // match pid or tgid; empty = all
+	std::vector<std::int32_t> pids;	 // match pid or tgid; empty = all
 	std::vector<std::uint32_t> uids; // empty = all
-	std::vector<std::string> comms; // exact comm match; empty = all
+	std::vector<std::string> comms;	 // exact comm match; empty = all
 	bool include_kernel_threads = false;
 	// Real-time and deadline tasks are outside the kernel's weights: by
 	// default they are listed but not drawn. When included they hold a
@@ -33,9 +33,9 @@ struct Candidate {
 };
 
 struct CandidateSet {
-	std::vector<Candidate> candidates; // sorted by pid
+	std::vector<Candidate> candidates;  // sorted by pid
 	std::vector<RunnableTask> realtime; // seen, matched, not drawn; sorted by pid
-	std::size_t runnable = 0; // tasks in the snapshot
+	std::size_t runnable = 0;	    // tasks in the snapshot
 	std::size_t excluded_self = 0;
 	std::size_t excluded_kernel_threads = 0;
 	std::size_t excluded_by_filter = 0;

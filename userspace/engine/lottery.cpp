@@ -54,13 +54,12 @@ std::vector<Candidate> Scheduler::with_compensation(const CandidateSet &set) con
 		return drawn;
 	for (auto &candidate : drawn)
 		if (auto it = usage_.find(candidate.task.pid); it != usage_.end())
-			candidate.tickets = compensated_tickets(candidate.tickets, it->second.used_ns,
-								it->second.quantum_ns);
+			candidate.tickets = compensated_tickets(
+				candidate.tickets, it->second.used_ns, it->second.quantum_ns);
 	return drawn;
 }
 
-std::vector<std::size_t> Scheduler::draw_lottery(const std::vector<Candidate> &drawn,
-						 std::size_t k)
+std::vector<std::size_t> Scheduler::draw_lottery(const std::vector<Candidate> &drawn, std::size_t k)
 {
 	std::vector<std::uint64_t> tickets;
 	tickets.reserve(drawn.size());
@@ -75,8 +74,8 @@ std::vector<std::size_t> Scheduler::draw_lottery(const std::vector<Candidate> &d
 // The paper's dynamic stride: a newcomer joins one stride past the global
 // pass; a client whose tickets change keeps its remaining distance to the
 // global pass, rescaled to the new stride; a client that left is forgotten.
-std::vector<std::size_t> Scheduler::draw_stride(const std::vector<Candidate> &drawn,
-						std::size_t k, std::uint64_t total)
+std::vector<std::size_t> Scheduler::draw_stride(const std::vector<Candidate> &drawn, std::size_t k,
+						std::uint64_t total)
 {
 	std::vector<std::uint64_t> tickets;
 	std::vector<Pass> passes;
@@ -85,7 +84,8 @@ std::vector<std::size_t> Scheduler::draw_stride(const std::vector<Candidate> &dr
 	for (const auto &candidate : drawn) {
 		const std::uint64_t t = candidate.tickets;
 		Pass pass = global_pass_ + stride_of(t);
-		if (auto it = stride_clients_.find(candidate.task.pid); it != stride_clients_.end()) {
+		if (auto it = stride_clients_.find(candidate.task.pid);
+		    it != stride_clients_.end()) {
 			pass = it->second.pass;
 			if (it->second.tickets != t) {
 				// Signed: a client may lag behind the global pass.

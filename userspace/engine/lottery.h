@@ -23,7 +23,7 @@ const char *policy_name(Policy policy); // "lottery" or "stride"
 std::optional<Policy> parse_policy(std::string_view name);
 
 struct RoundResult {
-	std::uint64_t round = 0; // 1 for the first round
+	std::uint64_t round = 0;	 // 1 for the first round
 	std::optional<Candidate> winner; // the first of winners
 	std::vector<Candidate> winners;	 // one per CPU drawn for, all different
 	// Tickets as drawn: a candidate's tickets here include compensation.

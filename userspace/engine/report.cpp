@@ -29,10 +29,12 @@ std::string winner_text(const Candidate &winner, std::uint64_t total)
 
 std::string table_row(const RunnableTask &task, std::string tickets, std::string share)
 {
-	return pad_left(std::to_string(task.pid), 7) + " " + pad_left(std::to_string(task.tgid), 7) +
-	       " " + pad_right(text::printable(task.comm), 16) + " " +
-	       pad_left(std::to_string(task.nice), 4) + " " + pad_right(policy_name(task.policy), 8) +
-	       " " + pad_left(std::to_string(task.cpu), 4) + " " + pad_left(tickets, 11) + " " +
+	return pad_left(std::to_string(task.pid), 7) + " " +
+	       pad_left(std::to_string(task.tgid), 7) + " " +
+	       pad_right(text::printable(task.comm), 16) + " " +
+	       pad_left(std::to_string(task.nice), 4) + " " +
+	       pad_right(policy_name(task.policy), 8) + " " +
+	       pad_left(std::to_string(task.cpu), 4) + " " + pad_left(tickets, 11) + " " +
 	       pad_left(share, 9) + "\n";
 }
 

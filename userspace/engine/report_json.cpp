@@ -61,7 +61,8 @@ std::string format_round_json(const RoundResult &result, const CandidateSet *can
 			       return "{" + task_fields(candidate.task) +
 				      ",\"tickets\":" + std::to_string(candidate.tickets) + "}";
 		       });
-		out += ",\"realtime\":" + json_array(candidates->realtime, [](const RunnableTask &task) {
+		out += ",\"realtime\":" +
+		       json_array(candidates->realtime, [](const RunnableTask &task) {
 			       return "{" + task_fields(task) + "}";
 		       });
 	}
@@ -75,7 +76,8 @@ std::string format_summary_json(const WinTally &tally)
 	std::string out = "{\"rounds\":" + std::to_string(tally.rounds()) +
 			  ",\"wins\":" + std::to_string(total) + ",\"tasks\":";
 	out += json_array(tally.rows(), [&](const TallyRow &row) {
-		return "{\"pid\":" + std::to_string(row.pid) + ",\"comm\":" + json_string(row.comm) +
+		return "{\"pid\":" + std::to_string(row.pid) +
+		       ",\"comm\":" + json_string(row.comm) +
 		       ",\"nice\":" + std::to_string(row.nice) +
 		       ",\"tickets\":" + std::to_string(row.tickets) +
 		       ",\"wins\":" + std::to_string(row.wins) +

@@ -60,8 +60,8 @@ std::string json_string(std::string_view bytes)
 std::string fixed(double value, int decimals)
 {
 	char buf[64];
-	auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::fixed,
-				       decimals);
+	auto [end, ec] =
+		std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::fixed, decimals);
 	if (ec != std::errc())
 		return "?";
 	return std::string(buf, end);

@@ -14,6 +14,7 @@ namespace {
 
 // kernel/sched/core.c, sched_prio_to_weight: each step of nice is a factor
 // of about 1.25, so that one nice level moves a task's CPU share by ~10%.
+// clang-format off
 constexpr std::array<std::uint64_t, 40> prio_to_weight = {
 	/* -20 */ 88761, 71755, 56483, 46273, 36291,
 	/* -15 */ 29154, 23254, 18705, 14949, 11916,
@@ -24,6 +25,7 @@ constexpr std::array<std::uint64_t, 40> prio_to_weight = {
 	/*  10 */ 110,   87,    70,    56,    45,
 	/*  15 */ 36,    29,    23,    18,    15,
 };
+// clang-format on
 
 // Parses all of text as an unsigned decimal integer: no sign, no spaces.
 std::optional<std::uint64_t> parse_decimal(std::string_view text)
@@ -77,8 +79,8 @@ std::uint64_t default_tickets(const RunnableTask &task)
 	return nice_to_weight(0);
 }
 
-std::optional<std::pair<std::int32_t, std::uint64_t>>
-parse_ticket_override(std::string_view text, std::string *error)
+std::optional<std::pair<std::int32_t, std::uint64_t>> parse_ticket_override(std::string_view text,
+									    std::string *error)
 {
 	const std::string quoted = "'" + text::printable(text) + "'";
 	auto equals = text.find('=');

@@ -44,7 +44,7 @@ std::uint64_t default_tickets(const RunnableTask &task);
 // max_override_tickets. On failure returns nullopt and, when error is not
 // null, a one-line reason that quotes the input with unprintable bytes
 // escaped.
-std::optional<std::pair<std::int32_t, std::uint64_t>>
-parse_ticket_override(std::string_view text, std::string *error);
+std::optional<std::pair<std::int32_t, std::uint64_t>> parse_ticket_override(std::string_view text,
+									    std::string *error);
 
 } // namespace lottery
