@@ -118,7 +118,8 @@ test-vm: build build-kmod-vm
 # The VM runs Debian's stock kernel: build the module against its headers.
 VM_KVER ?= $(shell ls /lib/modules | grep -E -- '-amd64$$' | sort -V | tail -n 1)
 build-kmod-vm:
-	$(Q)$(MAKE) -C kmod KDIR=/lib/modules/$(VM_KVER)/build O_SUFFIX=$(VM_KVER) $(if $(filter 1,$(V)),V=1,)
+	$(call msg,KMOD,$(BUILD_DIR)/kmod-vm for $(VM_KVER))
+	$(Q)tests/vm/build-module.sh $(VM_KVER) $(BUILD_DIR)/kmod-vm >/dev/null
 
 # --- install -----------------------------------------------------------------
 install: build

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * chardev_probe: exercises /dev/lottery from inside the test VM, in C with
+ * no dependencies so it links statically. Each command checks one promise of
+ * the module and exits non-zero, with a line on stderr, when it is broken.
+ *
+ *   info                     the ioctl: ABI, sizes, ENOTTY, EFAULT
+ *   forms                    1-byte, odd-sized and large reads give valid snapshots
+ *   seek                     offset 0 takes a fresh snapshot, other offsets continue
+ *   readers N SECONDS        N processes reading at random sizes and seeks at once
+ *   time COUNT               mean and worst time of COUNT whole snapshots
+ *   sleepers N SECONDS       N sleeping processes, for a walk over many tasks
+ *   expect PID NICE...       each PID is in a snapshot with that nice value
+ *   dump                     one line per record: pid tgid nice policy flags comm
+ *   unload-while-open        rmmod is refused while this file is open, which still works
+ *   as-uid UID CMD ARGS...   runs CMD as UID (busybox has no su without a passwd file)
+ */
+#include <errno.h>
+#include <grp.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+
+#include "lottery_chardev.h"
+
+struct snapshot {
+	unsigned char *bytes;
+	size_t size;
+	struct lottery_snapshot_header header;
+	const struct lottery_task *records; /* into bytes; the header keeps them aligned */
+};
+
+static const char *device = LOTTERY_DEVICE_PATH;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "chardev_probe: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+static long elapsed_us(const struct timespec *from, const struct timespec *to)
+{
+	return (to->tv_sec - from->tv_sec) * 1000000L + (to->tv_nsec - from->tv_nsec) / 1000;
+}
+
+static int open_device(void)
+{
+	int fd = open(device, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open %s: %s", device, strerror(errno));
+	return fd;
+}
+
+/* Reads from the current offset to EOF, chunk bytes at a time. */
+static void read_to_eof(int fd, size_t chunk, struct snapshot *snap)
+{
+	size_t capacity = 1 << 16;
+	ssize_t n;
+
+	snap->bytes = malloc(capacity);
+	snap->size = 0;
+	for (;;) {
+		if (snap->size + chunk > capacity) {
+			capacity = 2 * (snap->size + chunk);
+			snap->bytes = realloc(snap->bytes, capacity);
+		}
+		if (!snap->bytes)
+			die("out of memory");
+		n = read(fd, snap->bytes + snap->size, chunk);
+		if (n < 0)
+			die("read of %zu bytes: %s", chunk, strerror(errno));
+		if (n == 0)
+			return;
+		if ((size_t)n > chunk)
+			die("read returned %zd bytes for a %zu-byte buffer", n, chunk);
+		snap->size += n;
+	}
+}
+
+/* Checks the snapshot's form: header, exact size, every record plausible. */
+static void check_snapshot(struct snapshot *snap)
+{
+	const struct lottery_snapshot_header *h = &snap->header;
+
+	if (snap->size < sizeof(*h))
+		die("snapshot of %zu bytes is shorter than its header", snap->size);
+	memcpy(&snap->header, snap->bytes, sizeof(*h));
+	snap->records = (const struct lottery_task *)(snap->bytes + sizeof(*h));
+	if (h->magic != LOTTERY_SNAPSHOT_MAGIC || h->abi_version != LOTTERY_ABI_VERSION ||
+	    h->header_size != sizeof(*h) || h->record_size != sizeof(struct lottery_task) ||
+	    h->reserved != 0)
+		die("bad header: magic %#x abi %u sizes %u/%u", h->magic, h->abi_version,
+		    h->header_size, h->record_size);
+	if (snap->size != sizeof(*h) + (size_t)h->record_count * h->record_size)
+		die("%zu bytes for %u records", snap->size, h->record_count);
+	if (h->record_count > h->runnable_count ||
+	    !!(h->flags & LOTTERY_SNAPSHOT_TRUNCATED) != (h->runnable_count > h->record_count))
+		die("counts disagree: %u records, %u runnable, flags %#x", h->record_count,
+		    h->runnable_count, h->flags);
+	if (h->record_count == 0)
+		die("no runnable task at all, not even this reader");
+	for (__u32 i = 0; i < h->record_count; i++) {
+		const struct lottery_task *t = &snap->records[i];
+
+		if (t->pid == 0 || t->tgid == 0 || t->nice < -20 || t->nice > 19 ||
+		    t->policy > LOTTERY_SCHED_EXT || (t->flags & ~LOTTERY_TASK_KTHREAD) ||
+		    t->reserved || !memchr(t->comm, 0, sizeof(t->comm)) ||
+		    t->last_seen_ns != h->taken_ns)
+			die("record %u (pid %u) is not plausible", i, t->pid);
+	}
+}
+
+static void take(int fd, size_t chunk, struct snapshot *snap)
+{
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		die("lseek to 0: %s", strerror(errno));
+	read_to_eof(fd, chunk, snap);
+	check_snapshot(snap);
+}
+
+static const struct lottery_task *find_pid(const struct snapshot *snap, __u32 pid)
+{
+	for (__u32 i = 0; i < snap->header.record_count; i++)
+		if (snap->records[i].pid == pid)
+			return &snap->records[i];
+	return NULL;
+}
+
+static int cmd_info(void)
+{
+	struct lottery_dev_info info;
+	int fd = open_device();
+	struct snapshot snap;
+
+	memset(&info, 0xff, sizeof(info));
+	if (ioctl(fd, LOTTERY_IOC_GET_INFO, &info) != 0)
+		die("LOTTERY_IOC_GET_INFO: %s", strerror(errno));
+	if (info.abi_version != LOTTERY_ABI_VERSION || info.record_size != sizeof(struct lottery_task) ||
+	    info.max_tasks == 0 || info.reserved != 0 || info.snapshot_size != 0)
+		die("bad info before a read: abi %u record %u max %u size %llu", info.abi_version,
+		    info.record_size, info.max_tasks, (unsigned long long)info.snapshot_size);
+	take(fd, 4096, &snap);
+	if (ioctl(fd, LOTTERY_IOC_GET_INFO, &info) != 0 || info.snapshot_size != snap.size)
+		die("info says a snapshot of %llu bytes, read %zu", (unsigned long long)info.snapshot_size,
+		    snap.size);
+	if (ioctl(fd, _IOR(LOTTERY_IOC_MAGIC, 99, struct lottery_dev_info), &info) == 0 || errno != ENOTTY)
+		die("an unknown ioctl did not fail with ENOTTY: %s", strerror(errno));
+	if (ioctl(fd, LOTTERY_IOC_GET_INFO, (void *)8) == 0 || errno != EFAULT)
+		die("GET_INFO to a bad pointer did not fail with EFAULT: %s", strerror(errno));
+	printf("abi %u record_size %u max_tasks %u snapshot_size %llu\n", info.abi_version,
+	       info.record_size, info.max_tasks, (unsigned long long)info.snapshot_size);
+	return 0;
+}
+
+static int cmd_forms(void)
+{
+	static const size_t chunks[] = { 1, 7, 61, 4096, 1 << 20 };
+	int fd = open_device();
+
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		struct snapshot snap;
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		take(fd, chunks[i], &snap);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("buffer %zu: %u records of %u runnable%s, %zu bytes, %ld us\n", chunks[i],
+		       snap.header.record_count, snap.header.runnable_count,
+		       snap.header.flags & LOTTERY_SNAPSHOT_TRUNCATED ? ", truncated" : "", snap.size,
+		       elapsed_us(&t0, &t1));
+		free(snap.bytes);
+	}
+	return 0;
+}
+
+static int cmd_seek(void)
+{
+	struct lottery_snapshot_header first, again, by_pread;
+	struct snapshot snap;
+	int fd = open_device();
+	unsigned char rest[64];
+
+	take(fd, 4096, &snap);
+	first = snap.header;
+	/* A read at a later offset continues the same snapshot... */
+	if (pread(fd, rest, sizeof(rest), 8) != sizeof(rest) || memcmp(rest, snap.bytes + 8, sizeof(rest)))
+		die("a read at offset 8 did not continue the snapshot");
+	free(snap.bytes);
+	/* ...and one at 0, through lseek or pread, takes a new one. */
+	take(fd, 4096, &snap);
+	again = snap.header;
+	free(snap.bytes);
+	if (pread(fd, &by_pread, sizeof(by_pread), 0) != sizeof(by_pread))
+		die("pread at 0: %s", strerror(errno));
+	if (!(first.taken_ns < again.taken_ns && again.taken_ns < by_pread.taken_ns))
+		die("taken_ns did not grow: %llu, %llu, %llu", (unsigned long long)first.taken_ns,
+		    (unsigned long long)again.taken_ns, (unsigned long long)by_pread.taken_ns);
+	if (lseek(fd, 0, SEEK_END) != -1 || errno != EINVAL)
+		die("SEEK_END did not fail with EINVAL");
+	printf("taken_ns %llu -> %llu -> %llu\n", (unsigned long long)first.taken_ns,
+	       (unsigned long long)again.taken_ns, (unsigned long long)by_pread.taken_ns);
+	return 0;
+}
+
+/* Snapshots at random buffer sizes, some abandoned halfway by a seek to 0. */
+static void reader_loop(unsigned int seed, int seconds)
+{
+	time_t end = time(NULL) + seconds;
+	int fd = open_device();
+	unsigned long snapshots = 0;
+
+	srand(seed);
+	while (time(NULL) < end) {
+		struct snapshot snap;
+		char partial[512];
+
+		/* A reader that gives up halfway and starts over. */
+		if (rand() % 4 == 0 &&
+		    pread(fd, partial, 1 + rand() % sizeof(partial), 0) < 0)
+			die("partial read: %s", strerror(errno));
+		take(fd, 1 + rand() % (rand() % 2 ? 64 : 65536), &snap);
+		free(snap.bytes);
+		snapshots++;
+	}
+	printf("reader %u: %lu snapshots\n", seed, snapshots);
+	exit(0);
+}
+
+static int cmd_readers(int readers, int seconds)
+{
+	int failed = 0, status;
+
+	for (int i = 0; i < readers; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0)
+			reader_loop(i + 1, seconds);
+	}
+	while (wait(&status) > 0)
+		failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	if (failed)
+		die("%d of %d readers failed", failed, readers);
+	return 0;
+}
+
+static int cmd_time(int count)
+{
+	long total = 0, worst = 0;
+	struct snapshot snap = { 0 };
+	int fd = open_device();
+
+	for (int i = 0; i < count; i++) {
+		struct timespec t0, t1;
+
+		free(snap.bytes);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		take(fd, 1 << 20, &snap);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		total += elapsed_us(&t0, &t1);
+		if (elapsed_us(&t0, &t1) > worst)
+			worst = elapsed_us(&t0, &t1);
+	}
+	printf("%d snapshots of %u records: mean %ld us, worst %ld us\n", count,
+	       snap.header.record_count, total / count, worst);
+	return 0;
+}
+
+static int cmd_sleepers(int count, int seconds)
+{
+	for (int i = 0; i < count; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL); /* gone with the case that started us */
+			sleep(seconds);
+			_exit(0);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+static int cmd_expect(int argc, char **argv)
+{
+	struct snapshot snap;
+	int fd = open_device();
+
+	take(fd, 4096, &snap);
+	for (int i = 0; i + 1 < argc; i += 2) {
+		const struct lottery_task *t = find_pid(&snap, strtoul(argv[i], NULL, 10));
+
+		if (!t)
+			die("pid %s is not in a snapshot of %u records", argv[i], snap.header.record_count);
+		if (t->nice != atoi(argv[i + 1]))
+			die("pid %s has nice %d, expected %s", argv[i], t->nice, argv[i + 1]);
+		printf("pid %u comm %s nice %d\n", t->pid, t->comm, t->nice);
+	}
+	return 0;
+}
+
+static int cmd_dump(void)
+{
+	struct snapshot snap;
+	int fd = open_device();
+
+	take(fd, 4096, &snap);
+	for (__u32 i = 0; i < snap.header.record_count; i++) {
+		const struct lottery_task *t = &snap.records[i];
+
+		printf("%u %u %d %u %u %s\n", t->pid, t->tgid, t->nice, t->policy, t->flags, t->comm);
+	}
+	return 0;
+}
+
+static int cmd_unload_while_open(void)
+{
+	struct snapshot snap;
+	int fd = open_device();
+
+	take(fd, 4096, &snap);
+	if (syscall(SYS_delete_module, "lottery", O_NONBLOCK) == 0)
+		die("the module was unloaded while a reader held it open");
+	if (errno != EAGAIN && errno != EBUSY)
+		die("rmmod failed with %s, not EAGAIN/EBUSY", strerror(errno));
+	printf("rmmod refused while open: %s\n", strerror(errno));
+	free(snap.bytes);
+	take(fd, 7, &snap);
+	printf("still readable: %u records\n", snap.header.record_count);
+	return 0;
+}
+
+static int cmd_as_uid(uid_t uid, char **argv)
+{
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		die("dropping to uid %u: %s", uid, strerror(errno));
+	execvp(argv[0], argv);
+	die("exec %s: %s", argv[0], strerror(errno));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (getenv("LOTTERY_DEVICE"))
+		device = getenv("LOTTERY_DEVICE");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "info"))
+		return cmd_info();
+	if (!strcmp(cmd, "forms"))
+		return cmd_forms();
+	if (!strcmp(cmd, "seek"))
+		return cmd_seek();
+	if (!strcmp(cmd, "readers") && argc == 4)
+		return cmd_readers(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(cmd, "time") && argc == 3 && atoi(argv[2]) > 0)
+		return cmd_time(atoi(argv[2]));
+	if (!strcmp(cmd, "sleepers") && argc == 4)
+		return cmd_sleepers(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(cmd, "expect") && argc >= 4 && argc % 2 == 0)
+		return cmd_expect(argc - 2, argv + 2);
+	if (!strcmp(cmd, "dump"))
+		return cmd_dump();
+	if (!strcmp(cmd, "unload-while-open"))
+		return cmd_unload_while_open();
+	if (!strcmp(cmd, "as-uid") && argc >= 4)
+		return cmd_as_uid(strtoul(argv[2], NULL, 10), argv + 3);
+	fprintf(stderr, "usage: chardev_probe info|forms|seek|readers N SECONDS|time COUNT|sleepers N SECONDS|\n"
+			"       expect PID NICE...|dump|unload-while-open|as-uid UID CMD...\n");
+	return 2;
+}
