@@ -26,8 +26,8 @@
 
 /* PID_MAX_LIMIT on 64-bit: no machine has more tasks than pids. */
 #define LOTTERY_MAX_TASKS_LIMIT (4U * 1024 * 1024)
-/* Most machines have a few runnable tasks: start small, grow on demand. */
-#define LOTTERY_FIRST_CAPACITY 256U
+/* Most machines have a few runnable tasks: start small (4 KiB), grow on demand. */
+#define LOTTERY_MIN_CAPACITY 64U
 
 static int lottery_set_max_tasks(const char *val, const struct kernel_param *kp)
 {
@@ -58,6 +58,7 @@ struct lottery_reader {
 	struct mutex lock;	/* serialises reads and ioctls on this file */
 	struct lottery_snapshot *snapshot; /* kvmalloc'ed, NULL before the first read */
 	size_t size;		/* bytes of snapshot */
+	u32 last_seen;		/* runnable tasks at the last snapshot: sizes the next one */
 };
 
 static void lottery_fill_record(struct lottery_task *rec, struct task_struct *p, u64 now)
@@ -99,17 +100,19 @@ static u32 lottery_walk_tasks(struct lottery_task *records, u32 capacity, u64 no
 
 /*
  * Takes a snapshot into @reader, replacing the one it had. The buffer is
- * allocated before the walk; if more tasks were runnable than it holds, it is
- * regrown to fit them and the walk retried, up to max_tasks.
+ * allocated before the walk, sized from the reader's last snapshot; if more
+ * tasks were runnable than it holds, it is regrown to fit them and the walk
+ * retried, up to max_tasks.
  */
 static int lottery_take_snapshot(struct lottery_reader *reader)
 {
 	u32 limit = READ_ONCE(max_tasks);
-	u32 capacity = min(LOTTERY_FIRST_CAPACITY, limit);
+	u32 capacity = max(LOTTERY_MIN_CAPACITY, reader->last_seen + reader->last_seen / 4);
 	struct lottery_snapshot *snap;
 	u32 seen;
 	u64 now;
 
+	capacity = min(capacity, limit);
 	for (;;) {
 		snap = kvzalloc(struct_size(snap, records, capacity), GFP_KERNEL);
 		if (!snap)
@@ -122,6 +125,7 @@ static int lottery_take_snapshot(struct lottery_reader *reader)
 		/* Room for the tasks that woke up between two walks too. */
 		capacity = min_t(u64, (u64)seen + seen / 4, limit);
 	}
+	reader->last_seen = seen;
 
 	snap->header.magic = LOTTERY_SNAPSHOT_MAGIC;
 	snap->header.abi_version = LOTTERY_ABI_VERSION;
