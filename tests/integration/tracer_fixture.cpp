@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "tracer_fixture.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <regex>
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include "task_processes.h"
+
+namespace lottery::testing {
+
+namespace {
+
+constexpr const char *bpffs = "/sys/fs/bpf";
+constexpr const char *test_prefix = "lottery_test_";
+
+} // namespace
+
+const std::string &tracer_path()
+{
+	static const std::string path =
+		program_path("LOTTERY_TRACER", "lottery-tracer", LOTTERY_TRACER_PATH);
+	return path;
+}
+
+CommandResult run_tracer(const std::vector<std::string> &args)
+{
+	std::vector<std::string> argv{tracer_path()};
+	argv.insert(argv.end(), args.begin(), args.end());
+	return run_command(argv);
+}
+
+std::string test_pin_dir(const std::string &name)
+{
+	return std::string(bpffs) + "/" + test_prefix + name + "_" + std::to_string(getpid());
+}
+
+void remove_stale_test_pins()
+{
+	static const std::regex test_dir(std::string(test_prefix) + "[a-z0-9_]+_([0-9]+)");
+	DIR *dir = opendir(bpffs);
+	std::vector<std::string> stale;
+
+	if (!dir)
+		return;
+	while (struct dirent *entry = readdir(dir)) {
+		std::cmatch match;
+		if (!std::regex_match(entry->d_name, match, test_dir))
+			continue;
+		pid_t owner = std::stoi(match[1].str());
+		if (kill(owner, 0) < 0 && errno == ESRCH)
+			stale.push_back(std::string(bpffs) + "/" + entry->d_name);
+	}
+	closedir(dir);
+	for (const std::string &pin_dir : stale)
+		run_tracer({"unload", "--pin-dir", pin_dir});
+}
+
+ScopedTracer::ScopedTracer(const std::string &name, const std::vector<std::string> &extra_args)
+	: pin_dir_(test_pin_dir(name))
+{
+	remove_stale_test_pins();
+	load_result_ = run("load", extra_args);
+}
+
+ScopedTracer::~ScopedTracer()
+{
+	run("unload");
+}
+
+CommandResult ScopedTracer::run(const std::string &command, const std::vector<std::string> &args) const
+{
+	std::vector<std::string> argv{command, "--pin-dir", pin_dir_};
+	argv.insert(argv.end(), args.begin(), args.end());
+	return run_tracer(argv);
+}
+
+} // namespace lottery::testing
