@@ -123,8 +123,22 @@ build-kmod-vm:
 
 # --- install -----------------------------------------------------------------
 install: build
-	$(Q)cmake --install $(CMAKE_OUT) --prefix $(PREFIX) $(if $(DESTDIR),,) >/dev/null
-	@echo "installed lottery $(VERSION) under $(DESTDIR)$(PREFIX)"
+	$(Q)DESTDIR="$(DESTDIR)" cmake --install $(CMAKE_OUT) --prefix $(PREFIX) >/dev/null
+	@echo "installed lottery $(VERSION) under $(DESTDIR)$(PREFIX): files listed in $(CMAKE_OUT)/install_manifest.txt"
+
+# Removes exactly the files the last `make install` from this tree put, as
+# CMake listed them (without DESTDIR: give uninstall the same DESTDIR), and
+# the directories named lottery it made.
+MANIFEST := $(CMAKE_OUT)/install_manifest.txt
+uninstall:
+	$(Q)test -r $(MANIFEST) || { echo "lottery: nothing to uninstall: $(MANIFEST) is missing (run 'make install' from this tree first)" >&2; exit 1; }
+	$(Q)sed 's|^|$(DESTDIR)|' $(MANIFEST) | xargs -r -d '\n' rm -f --
+	$(Q)sed -n 's|^\(.*/lottery\)/[^/]*$$|$(DESTDIR)\1|p' $(MANIFEST) | sort -u | \
+		xargs -r -d '\n' rmdir --ignore-fail-on-non-empty --
+	@echo "removed the $$(grep -c '' $(MANIFEST)) files listed in $(MANIFEST)$(if $(DESTDIR), under $(DESTDIR))"
+
+deb:
+	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/build-deb.sh
 
 clean:
 	$(Q)rm -rf $(BUILD_DIR)

@@ -11,7 +11,7 @@ packages=(
 	# the module, and the VM that runs Debian's stock kernel to test it
 	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
 	# packaging
-	dkms debhelper dh-dkms lintian fakeroot
+	dkms debhelper dh-dkms lintian fakeroot bash-completion
 	# benchmarks, fuzzing, plots
 	linux-perf rt-tests libclang-rt-14-dev gnuplot-nox python3
 )
