@@ -9,140 +9,27 @@
  *   seek                     offset 0 takes a fresh snapshot, other offsets continue
  *   readers N SECONDS        N processes reading at random sizes and seeks at once
  *   time COUNT               mean and worst time of COUNT whole snapshots
- *   sleepers N SECONDS       N sleeping processes, for a walk over many tasks
+ *   children N SECONDS sleep|spin   N processes that sleep (tasks to walk past) or
+ *                            spin (runnable tasks) for SECONDS
  *   expect PID NICE...       each PID is in a snapshot with that nice value
  *   dump                     one line per record: pid tgid nice policy flags comm
  *   unload-while-open        rmmod is refused while this file is open, which still works
  *   as-uid UID CMD ARGS...   runs CMD as UID (busybox has no su without a passwd file)
  */
 #include <errno.h>
-#include <grp.h>
 #include <fcntl.h>
-#include <stdarg.h>
+#include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <linux/types.h>
-
-#include "lottery_chardev.h"
-
-struct snapshot {
-	unsigned char *bytes;
-	size_t size;
-	struct lottery_snapshot_header header;
-	const struct lottery_task *records; /* into bytes; the header keeps them aligned */
-};
-
-static const char *device = LOTTERY_DEVICE_PATH;
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "chardev_probe: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	exit(1);
-}
-
-static long elapsed_us(const struct timespec *from, const struct timespec *to)
-{
-	return (to->tv_sec - from->tv_sec) * 1000000L + (to->tv_nsec - from->tv_nsec) / 1000;
-}
-
-static int open_device(void)
-{
-	int fd = open(device, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		die("open %s: %s", device, strerror(errno));
-	return fd;
-}
-
-/* Reads from the current offset to EOF, chunk bytes at a time. */
-static void read_to_eof(int fd, size_t chunk, struct snapshot *snap)
-{
-	size_t capacity = 1 << 16;
-	ssize_t n;
-
-	snap->bytes = malloc(capacity);
-	snap->size = 0;
-	for (;;) {
-		if (snap->size + chunk > capacity) {
-			capacity = 2 * (snap->size + chunk);
-			snap->bytes = realloc(snap->bytes, capacity);
-		}
-		if (!snap->bytes)
-			die("out of memory");
-		n = read(fd, snap->bytes + snap->size, chunk);
-		if (n < 0)
-			die("read of %zu bytes: %s", chunk, strerror(errno));
-		if (n == 0)
-			return;
-		if ((size_t)n > chunk)
-			die("read returned %zd bytes for a %zu-byte buffer", n, chunk);
-		snap->size += n;
-	}
-}
-
-/* Checks the snapshot's form: header, exact size, every record plausible. */
-static void check_snapshot(struct snapshot *snap)
-{
-	const struct lottery_snapshot_header *h = &snap->header;
-
-	if (snap->size < sizeof(*h))
-		die("snapshot of %zu bytes is shorter than its header", snap->size);
-	memcpy(&snap->header, snap->bytes, sizeof(*h));
-	snap->records = (const struct lottery_task *)(snap->bytes + sizeof(*h));
-	if (h->magic != LOTTERY_SNAPSHOT_MAGIC || h->abi_version != LOTTERY_ABI_VERSION ||
-	    h->header_size != sizeof(*h) || h->record_size != sizeof(struct lottery_task) ||
-	    h->reserved != 0)
-		die("bad header: magic %#x abi %u sizes %u/%u", h->magic, h->abi_version,
-		    h->header_size, h->record_size);
-	if (snap->size != sizeof(*h) + (size_t)h->record_count * h->record_size)
-		die("%zu bytes for %u records", snap->size, h->record_count);
-	if (h->record_count > h->runnable_count ||
-	    !!(h->flags & LOTTERY_SNAPSHOT_TRUNCATED) != (h->runnable_count > h->record_count))
-		die("counts disagree: %u records, %u runnable, flags %#x", h->record_count,
-		    h->runnable_count, h->flags);
-	if (h->record_count == 0)
-		die("no runnable task at all, not even this reader");
-	for (__u32 i = 0; i < h->record_count; i++) {
-		const struct lottery_task *t = &snap->records[i];
-
-		if (t->pid == 0 || t->tgid == 0 || t->nice < -20 || t->nice > 19 ||
-		    t->policy > LOTTERY_SCHED_EXT || (t->flags & ~LOTTERY_TASK_KTHREAD) ||
-		    t->reserved || !memchr(t->comm, 0, sizeof(t->comm)) ||
-		    t->last_seen_ns != h->taken_ns)
-			die("record %u (pid %u) is not plausible", i, t->pid);
-	}
-}
-
-static void take(int fd, size_t chunk, struct snapshot *snap)
-{
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		die("lseek to 0: %s", strerror(errno));
-	read_to_eof(fd, chunk, snap);
-	check_snapshot(snap);
-}
-
-static const struct lottery_task *find_pid(const struct snapshot *snap, __u32 pid)
-{
-	for (__u32 i = 0; i < snap->header.record_count; i++)
-		if (snap->records[i].pid == pid)
-			return &snap->records[i];
-	return NULL;
-}
+#include "probe_snapshot.h"
 
 static int cmd_info(void)
 {
@@ -285,7 +172,7 @@ static int cmd_time(int count)
 	return 0;
 }
 
-static int cmd_sleepers(int count, int seconds)
+static int cmd_children(int count, int seconds, int spin)
 {
 	for (int i = 0; i < count; i++) {
 		pid_t pid = fork();
@@ -293,11 +180,17 @@ static int cmd_sleepers(int count, int seconds)
 		if (pid < 0)
 			die("fork: %s", strerror(errno));
 		if (pid == 0) {
+			time_t end = time(NULL) + seconds;
+
 			prctl(PR_SET_PDEATHSIG, SIGKILL); /* gone with the case that started us */
-			sleep(seconds);
+			while (spin && time(NULL) < end)
+				;
+			if (!spin)
+				sleep(seconds);
 			_exit(0);
 		}
 	}
+	printf("started %d\n", count);
 	while (wait(NULL) > 0)
 		;
 	return 0;
@@ -378,8 +271,8 @@ int main(int argc, char **argv)
 		return cmd_readers(atoi(argv[2]), atoi(argv[3]));
 	if (!strcmp(cmd, "time") && argc == 3 && atoi(argv[2]) > 0)
 		return cmd_time(atoi(argv[2]));
-	if (!strcmp(cmd, "sleepers") && argc == 4)
-		return cmd_sleepers(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(cmd, "children") && argc == 5)
+		return cmd_children(atoi(argv[2]), atoi(argv[3]), !strcmp(argv[4], "spin"));
 	if (!strcmp(cmd, "expect") && argc >= 4 && argc % 2 == 0)
 		return cmd_expect(argc - 2, argv + 2);
 	if (!strcmp(cmd, "dump"))
@@ -388,7 +281,8 @@ int main(int argc, char **argv)
 		return cmd_unload_while_open();
 	if (!strcmp(cmd, "as-uid") && argc >= 4)
 		return cmd_as_uid(strtoul(argv[2], NULL, 10), argv + 3);
-	fprintf(stderr, "usage: chardev_probe info|forms|seek|readers N SECONDS|time COUNT|sleepers N SECONDS|\n"
-			"       expect PID NICE...|dump|unload-while-open|as-uid UID CMD...\n");
+	fprintf(stderr, "usage: chardev_probe info|forms|seek|readers N SECONDS|time COUNT|\n"
+			"       children N SECONDS sleep|spin|expect PID NICE...|dump|unload-while-open|\n"
+			"       as-uid UID CMD...\n");
 	return 2;
 }
