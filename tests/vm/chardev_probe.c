@@ -40,15 +40,17 @@ static int cmd_info(void)
 	memset(&info, 0xff, sizeof(info));
 	if (ioctl(fd, LOTTERY_IOC_GET_INFO, &info) != 0)
 		die("LOTTERY_IOC_GET_INFO: %s", strerror(errno));
-	if (info.abi_version != LOTTERY_ABI_VERSION || info.record_size != sizeof(struct lottery_task) ||
+	if (info.abi_version != LOTTERY_ABI_VERSION ||
+	    info.record_size != sizeof(struct lottery_task) ||
 	    info.max_tasks == 0 || info.reserved != 0 || info.snapshot_size != 0)
 		die("bad info before a read: abi %u record %u max %u size %llu", info.abi_version,
 		    info.record_size, info.max_tasks, (unsigned long long)info.snapshot_size);
 	take(fd, 4096, &snap);
 	if (ioctl(fd, LOTTERY_IOC_GET_INFO, &info) != 0 || info.snapshot_size != snap.size)
-		die("info says a snapshot of %llu bytes, read %zu", (unsigned long long)info.snapshot_size,
-		    snap.size);
-	if (ioctl(fd, _IOR(LOTTERY_IOC_MAGIC, 99, struct lottery_dev_info), &info) == 0 || errno != ENOTTY)
+		die("info says a snapshot of %llu bytes, read %zu",
+		    (unsigned long long)info.snapshot_size, snap.size);
+	if (ioctl(fd, _IOR(LOTTERY_IOC_MAGIC, 99, struct lottery_dev_info), &info) == 0 ||
+	    errno != ENOTTY)
 		die("an unknown ioctl did not fail with ENOTTY: %s", strerror(errno));
 	if (ioctl(fd, LOTTERY_IOC_GET_INFO, (void *)8) == 0 || errno != EFAULT)
 		die("GET_INFO to a bad pointer did not fail with EFAULT: %s", strerror(errno));
@@ -71,7 +73,8 @@ static int cmd_forms(void)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		printf("buffer %zu: %u records of %u runnable%s, %zu bytes, %ld us\n", chunks[i],
 		       snap.header.record_count, snap.header.runnable_count,
-		       snap.header.flags & LOTTERY_SNAPSHOT_TRUNCATED ? ", truncated" : "", snap.size,
+		       (snap.header.flags & LOTTERY_SNAPSHOT_TRUNCATED) ? ", truncated" : "",
+		       snap.size,
 		       elapsed_us(&t0, &t1));
 		free(snap.bytes);
 	}
@@ -88,7 +91,8 @@ static int cmd_seek(void)
 	take(fd, 4096, &snap);
 	first = snap.header;
 	/* A read at a later offset continues the same snapshot... */
-	if (pread(fd, rest, sizeof(rest), 8) != sizeof(rest) || memcmp(rest, snap.bytes + 8, sizeof(rest)))
+	if (pread(fd, rest, sizeof(rest), 8) != sizeof(rest) ||
+	    memcmp(rest, snap.bytes + 8, sizeof(rest)))
 		die("a read at offset 8 did not continue the snapshot");
 	free(snap.bytes);
 	/* ...and one at 0, through lseek or pread, takes a new one. */
@@ -206,7 +210,8 @@ static int cmd_expect(int argc, char **argv)
 		const struct lottery_task *t = find_pid(&snap, strtoul(argv[i], NULL, 10));
 
 		if (!t)
-			die("pid %s is not in a snapshot of %u records", argv[i], snap.header.record_count);
+			die("pid %s is not in a snapshot of %u records", argv[i],
+			    snap.header.record_count);
 		if (t->nice != atoi(argv[i + 1]))
 			die("pid %s has nice %d, expected %s", argv[i], t->nice, argv[i + 1]);
 		printf("pid %u comm %s nice %d\n", t->pid, t->comm, t->nice);
@@ -223,7 +228,8 @@ static int cmd_dump(void)
 	for (__u32 i = 0; i < snap.header.record_count; i++) {
 		const struct lottery_task *t = &snap.records[i];
 
-		printf("%u %u %d %u %u %s\n", t->pid, t->tgid, t->nice, t->policy, t->flags, t->comm);
+		printf("%u %u %d %u %u %s\n", t->pid, t->tgid, t->nice, t->policy, t->flags,
+		       t->comm);
 	}
 	return 0;
 }

@@ -11,7 +11,6 @@
 
 const char *device = LOTTERY_DEVICE_PATH;
 
-
 void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -68,6 +67,7 @@ static void read_to_eof(int fd, size_t chunk, struct snapshot *snap)
 static void check_snapshot(struct snapshot *snap)
 {
 	const struct lottery_snapshot_header *h = &snap->header;
+	int truncated;
 
 	if (snap->size < sizeof(*h))
 		die("snapshot of %zu bytes is shorter than its header", snap->size);
@@ -80,8 +80,9 @@ static void check_snapshot(struct snapshot *snap)
 		    h->header_size, h->record_size);
 	if (snap->size != sizeof(*h) + (size_t)h->record_count * h->record_size)
 		die("%zu bytes for %u records", snap->size, h->record_count);
+	truncated = h->runnable_count > h->record_count;
 	if (h->record_count > h->runnable_count ||
-	    !!(h->flags & LOTTERY_SNAPSHOT_TRUNCATED) != (h->runnable_count > h->record_count))
+	    !!(h->flags & LOTTERY_SNAPSHOT_TRUNCATED) != truncated)
 		die("counts disagree: %u records, %u runnable, flags %#x", h->record_count,
 		    h->runnable_count, h->flags);
 	if (h->record_count == 0)

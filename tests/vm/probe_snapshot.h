@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Reading and checking /dev/lottery snapshots, for chardev_probe. */
 #ifndef PROBE_SNAPSHOT_H
 #define PROBE_SNAPSHOT_H
