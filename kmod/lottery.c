@@ -152,6 +152,11 @@ static ssize_t lottery_read(struct file *file, char __user *buf, size_t count, l
 	ret = 0;
 	if (*ppos == 0 || !reader->snapshot)
 		ret = lottery_take_snapshot(reader);
+	/*
+	 * As in seq_read(), the copy to user memory runs under this file's own
+	 * mutex, which keeps a concurrent read at 0 from freeing the snapshot
+	 * under it; no spinlock or RCU read section is held here.
+	 */
 	if (!ret)
 		ret = simple_read_from_buffer(buf, count, ppos, reader->snapshot, reader->size);
 	mutex_unlock(&reader->lock);
