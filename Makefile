@@ -115,6 +115,13 @@ test-root: build
 test-vm: build build-kmod-vm
 	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L vm $(CTEST_ARGS)
 
+# One table of every benchmark, also in $(BUILD_DIR)/bench/results.md (root).
+bench: deps build
+	$(Q)bench/run.sh --bin-dir $(BIN) --out $(BUILD_DIR)/bench
+
+bench-quick: build
+	$(Q)bench/run.sh --quick --bin-dir $(BIN) --out $(BUILD_DIR)/bench
+
 # The VM runs Debian's stock kernel: build the module against its headers.
 VM_KVER ?= $(shell ls /lib/modules | grep -E -- '-amd64$$' | sort -V | tail -n 1)
 build-kmod-vm:

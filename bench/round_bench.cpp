@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+// round_bench: times whole rounds of the agent, as `lottery` runs them
+// (snapshot, candidates, ticket table and draw, one line of output), against
+// a real backend. With --size the bpf backend's map is first filled with
+// synthetic tasks up to that many entries. Prints one line of key=value
+// pairs per measurement, for bench/run.sh to read.
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <unistd.h>
+
+#include "bpf_map_reader.h"
+#include "lottery.h"
+#include "lottery_chardev.h"
+#include "map_read_cost.h"
+#include "report.h"
+#include "snapshot_source.h"
+#include "synthetic_tasks.h"
+#include "timing.h"
+
+using namespace lottery;
+using namespace lottery::bench;
+
+namespace {
+
+constexpr const char *usage_text =
+	"usage: round_bench [--backend bpf|chardev] [--pin-dir DIR] [--device PATH]\n"
+	"                   [--size N] [--rounds N] [--reads N] [--keep]\n"
+	"  --size N    bpf: fill the runnable map with synthetic tasks to N entries\n"
+	"  --rounds N  rounds timed (default 1000), after 10 untimed ones\n"
+	"  --reads N   bpf: also time N whole map reads, batched and key by key\n"
+	"  --keep      leave the synthetic tasks in the map at exit\n";
+
+volatile sig_atomic_t stop_requested = 0;
+
+struct Options {
+	std::string backend = "bpf";
+	std::string pin_dir = SCHED_TRACE_PIN_DIR;
+	std::string device = LOTTERY_DEVICE_PATH;
+	std::size_t size = 0;
+	int rounds = 1000;
+	int reads = 0;
+	bool keep = false;
+};
+
+[[noreturn]] void usage_error(const std::string &what)
+{
+	std::fprintf(stderr, "round_bench: %s\n%s", what.c_str(), usage_text);
+	std::exit(2);
+}
+
+long parse_count(const char *text, const char *option)
+{
+	char *end;
+	long value = std::strtol(text, &end, 10);
+	if (*end || end == text || value < 0 || value > 10000000)
+		usage_error(std::string(option) + " " + text + ": expected a count");
+	return value;
+}
+
+Options parse_options(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"backend", required_argument, nullptr, 'b'}, {"pin-dir", required_argument, nullptr, 'p'},
+		{"device", required_argument, nullptr, 'd'},  {"size", required_argument, nullptr, 's'},
+		{"rounds", required_argument, nullptr, 'r'},  {"reads", required_argument, nullptr, 'R'},
+		{"keep", no_argument, nullptr, 'k'},	      {},
+	};
+	Options options;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", long_options, nullptr)) != -1) {
+		switch (opt) {
+		case 'b': options.backend = optarg; break;
+		case 'p': options.pin_dir = optarg; break;
+		case 'd': options.device = optarg; break;
+		case 's': options.size = parse_count(optarg, "--size"); break;
+		case 'r': options.rounds = parse_count(optarg, "--rounds"); break;
+		case 'R': options.reads = parse_count(optarg, "--reads"); break;
+		case 'k': options.keep = true; break;
+		default: usage_error(std::string("unknown option ") + argv[optind - 1]);
+		}
+	}
+	if (options.backend != "bpf" && options.backend != "chardev")
+		usage_error("unknown backend '" + options.backend + "' (expected bpf or chardev)");
+	if (options.backend == "chardev" && (options.size || options.reads))
+		usage_error("--size and --reads are for the bpf backend");
+	if (options.rounds == 0)
+		usage_error("--rounds must be at least 1");
+	return options;
+}
+
+// One round as run_rounds() in userspace/cli does it, written where the CLI
+// writes: a file descriptor, here /dev/null.
+// Where the time of one round went, so that a miss says what to work on.
+enum Phase { snapshot_phase, candidates_phase, draw_phase, output_phase, phase_count };
+constexpr const char *phase_names[phase_count] = {"snapshot", "candidates", "draw", "output"};
+
+struct RoundOutcome {
+	std::size_t tasks;
+	std::size_t candidates;
+	std::uint64_t phase_ns[phase_count];
+};
+
+RoundOutcome run_one_round(SnapshotSource &source, Scheduler &scheduler, WinTally &tally,
+			   const CandidateFilter &filter, int out_fd)
+{
+	static const TicketOverrides no_overrides;
+	std::uint64_t start = now_ns();
+	Snapshot snapshot = source.take_snapshot();
+	std::uint64_t snapshot_end = now_ns();
+	CandidateSet candidates = select_candidates(snapshot, filter, no_overrides);
+	std::uint64_t candidates_end = now_ns();
+	RoundResult result = scheduler.run_round(candidates);
+	tally.record(result, candidates);
+	std::uint64_t draw_end = now_ns();
+	std::string line = format_round_text(result, result.winner ? "" : why_no_candidates(candidates, snapshot));
+	line += '\n';
+	if (write(out_fd, line.data(), line.size()) < 0)
+		throw std::runtime_error(std::string("writing to /dev/null: ") + std::strerror(errno));
+	std::uint64_t end = now_ns();
+	return {snapshot.tasks.size(), candidates.candidates.size(),
+		{snapshot_end - start, candidates_end - snapshot_end, draw_end - candidates_end,
+		 end - draw_end}};
+}
+
+void time_rounds(SnapshotSource &source, const Options &options)
+{
+	CandidateFilter filter;
+	filter.self_tgid = getpid();
+	Scheduler scheduler(Policy::Lottery, 1);
+	WinTally tally;
+	int out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (out_fd < 0)
+		throw std::runtime_error(std::string("opening /dev/null: ") + std::strerror(errno));
+	std::vector<std::uint64_t> samples, phase_samples[phase_count];
+	samples.reserve(options.rounds);
+	RoundOutcome last{};
+
+	for (int i = 0; i < 10 && !stop_requested; i++) // warm the caches and the allocator
+		run_one_round(source, scheduler, tally, filter, out_fd);
+	for (int i = 0; i < options.rounds && !stop_requested; i++) {
+		std::uint64_t start = now_ns();
+		last = run_one_round(source, scheduler, tally, filter, out_fd);
+		samples.push_back(now_ns() - start);
+		for (int phase = 0; phase < phase_count; phase++)
+			phase_samples[phase].push_back(last.phase_ns[phase]);
+	}
+	close(out_fd);
+	TimingSummary summary = summarize(samples);
+	std::printf("round backend=%s entries=%zu candidates=%zu rounds=%zu median_ns=%llu p99_ns=%llu",
+		    source.name(), last.tasks, last.candidates, summary.samples,
+		    static_cast<unsigned long long>(summary.median_ns),
+		    static_cast<unsigned long long>(summary.p99_ns));
+	for (int phase = 0; phase < phase_count; phase++)
+		std::printf(" %s_ns=%llu", phase_names[phase],
+			    static_cast<unsigned long long>(summarize(phase_samples[phase]).median_ns));
+	std::printf("\n");
+}
+
+void on_stop_signal(int)
+{
+	stop_requested = 1;
+}
+
+int run(const Options &options)
+{
+	if (options.backend == "chardev") {
+		auto source = open_chardev_source(options.device);
+		time_rounds(*source, options);
+		return 0;
+	}
+	TraceMaps maps = open_trace_maps(options.pin_dir);
+	SyntheticTasks synthetic(maps.runnable.get());
+	if (options.keep)
+		synthetic.keep();
+	if (options.size) {
+		RunnableMapReader reader(maps.runnable.get(), maps.capacity);
+		synthetic.fill_to(options.size, reader.read().size());
+	}
+	auto source = open_bpf_source(options.pin_dir);
+	time_rounds(*source, options);
+	if (options.reads && !stop_requested) {
+		MapReadCost cost = measure_map_read_cost(maps.runnable.get(), maps.capacity, options.reads);
+		std::printf("read entries=%zu batched=%d batch_ns_per_entry=%.0f key_by_key_ns_per_entry=%.0f\n",
+			    cost.entries, cost.batched ? 1 : 0, cost.batch_ns_per_entry,
+			    cost.key_by_key_ns_per_entry);
+	}
+	return stop_requested ? 130 : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	Options options = parse_options(argc, argv);
+	struct sigaction stop = {};
+	stop.sa_handler = on_stop_signal;
+	for (int sig : {SIGINT, SIGTERM, SIGHUP})
+		sigaction(sig, &stop, nullptr);
+	try {
+		return run(options);
+	} catch (const std::exception &error) {
+		std::fprintf(stderr, "round_bench: %s\n", error.what());
+	}
+	return 1;
+}

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: MIT
+# Part of bench/run.sh: what the tracer costs the whole machine. Scheduler
+# benchmarks run in alternating pairs with and without a tracer of our own
+# loaded (which one goes first alternates too), and the ratio of the medians
+# is reported; then the kernel's BPF statistics give each program's own cost
+# per event (run_time_ns / run_cnt), with kernel.bpf_stats_enabled on only
+# for that part.
+
+# `timed KIND`: "WALL_S CPU_MS" of one run of perf bench sched pipe (pipe) or
+# hackbench (hackbench). Wall time is what the benchmarks report; CPU time
+# (task-clock, which includes the BPF programs run in the tasks' context) is
+# what other work on a shared machine disturbs least.
+timed() {
+	local stat=$out/task-clock.txt wall
+	if [ "$1" = pipe ]; then
+		wall=$(perf stat -x, -e task-clock -o "$stat" -- \
+			perf bench -f simple sched pipe -l "$pipe_loops" 2>/dev/null | awk 'NF { v = $1 } END { print v }')
+	else
+		wall=$(perf stat -x, -e task-clock -o "$stat" -- \
+			hackbench -g "$hackbench_groups" -l "$hackbench_loops" 2>/dev/null | awk '/^Time:/ { print $2 }')
+	fi
+	[ -n "$wall" ] || return 1
+	echo "$wall $(awk -F, '$3 == "task-clock" { print $1 }' "$stat")"
+}
+
+# `slowdown_row NAME UNIT TARGET "WITH..." "WITHOUT..."`: the ratio of the medians.
+slowdown_row() {
+	local name=$1 unit=$2 target=$3 on off pct
+	on=$(median $4) && off=$(median $5) || { broken "$name" "no timings"; return; }
+	pct=$(awk -v on="$on" -v off="$off" 'BEGIN { printf "%+.1f", (on / off - 1) * 100 }')
+	row "$name, median with / without tracer" "$on $unit / $off $unit = $pct%" "$target" \
+		"$([ "$target" = - ] && echo - || verdict "$pct" '<' "${target//[^0-9.]/}")"
+}
+
+bench_machine_cost() {
+	local pin=/sys/fs/bpf/lottery_cost_$$ i state order kind result
+	declare -A wall=() cpu=()
+	command -v perf >/dev/null && command -v hackbench >/dev/null ||
+		{ broken "tracer cost" "perf or hackbench missing (sudo make deps)"; return; }
+	[ ! -e /sys/fs/bpf/sched_trace ] ||
+		row "note: /sys/fs/bpf/sched_trace was loaded too" "both sides include it"
+	bench_log "tracer cost: $cost_pairs pairs of perf bench sched pipe -l $pipe_loops and hackbench -g $hackbench_groups -l $hackbench_loops"
+	for ((i = 0; i < cost_pairs; i++)); do
+		order="off on"
+		[ $((i % 2)) -eq 1 ] && order="on off"
+		for state in $order; do
+			[ "$state" = on ] && tracer_load "$pin"
+			for kind in pipe hackbench; do
+				result=$(timed $kind) || { broken "tracer cost" "$kind gave no time"; return; }
+				wall[$kind.$state]+=" ${result% *}" cpu[$kind.$state]+=" ${result#* }"
+			done
+			[ "$state" = on ] && tracer_unload "$pin"
+		done
+	done
+	slowdown_row "perf bench sched pipe ($cost_pairs pairs): wall" s "< 3%" "${wall[pipe.on]}" "${wall[pipe.off]}"
+	slowdown_row "  CPU time" ms "< 3%" "${cpu[pipe.on]}" "${cpu[pipe.off]}"
+	slowdown_row "hackbench ($cost_pairs pairs): wall" s - "${wall[hackbench.on]}" "${wall[hackbench.off]}"
+	slowdown_row "  CPU time" ms - "${cpu[hackbench.on]}" "${cpu[hackbench.off]}"
+	bench_program_cost "$pin"
+}
+
+# The programs' own cost, from the links pinned in our tracer's pin dir.
+bench_program_cost() {
+	local pin=$1 name run_ns runs
+	sysctl_set kernel.bpf_stats_enabled 1
+	tracer_load "$pin"
+	bench_log "tracer cost per event: kernel.bpf_stats_enabled=1 while the same load runs"
+	timed pipe >/dev/null
+	timed hackbench >/dev/null
+	for _ in $(seq 100); do /bin/true; done # exec and exit events
+	# bpftool reads the kernel's counters; the tracer's status names the programs.
+	"$bin_dir/lottery-tracer" status --pin-dir "$pin" --json | python3 -c '
+import json, subprocess, sys
+for link in json.load(sys.stdin)["links"]:
+    prog = json.loads(subprocess.run(["bpftool", "-j", "prog", "show", "id", str(link["prog_id"])],
+                                     check=True, capture_output=True, text=True).stdout)
+    print(link["name"], prog.get("run_time_ns", 0), prog.get("run_cnt", 0))' >"$out/program-stats.txt" ||
+		broken "tracer cost per event" "bpftool prog show failed"
+	tracer_unload "$pin"
+	sysctl_restore_last
+	while read -r name run_ns runs; do
+		[ "$runs" -gt 0 ] || { row "tracer: $name per event" "never ran"; continue; }
+		local ns=$((run_ns / runs))
+		row "tracer: $name per event ($runs events)" "$ns ns" "< 100 ns" "$(verdict "$ns" '<' 100)"
+	done <"$out/program-stats.txt"
+	awk '{ t += $2; n += $3 } END { if (n) printf "%d %d\n", t / n, n }' "$out/program-stats.txt" |
+		while read -r ns runs; do
+			row "tracer: all programs per event ($runs events)" "$ns ns" "< 100 ns" "$(verdict "$ns" '<' 100)"
+		done
+}

@@ -1,0 +1,25 @@
+# The round benchmark with both backends in one VM, on the same live tasks:
+# bpf reads the tracer's map, chardev reads /dev/lottery. Busy loops at nice
+# 0..9 make the runnable sets larger; the passes alternate the backends.
+. /vmtest/lib.sh
+need round_bench lottery-tracer cpu_task
+load_module
+[ -e /sys/fs/bpf/sched_trace/runnable ] || lottery-tracer load >/dev/null ||
+	fail "lottery-tracer load failed on $(uname -r)"
+rounds=${BENCH_ROUNDS:-200}
+running=0
+for busy in $(echo "${BENCH_BUSY:-0,8}" | tr , ' '); do
+	while [ $running -lt "$busy" ]; do
+		spawn_at_nice $((running % 10)) 600
+		running=$((running + 1))
+	done
+	sleep 1
+	for pass in 1 2; do
+		for backend in bpf chardev; do
+			line=$(round_bench --backend $backend --rounds "$rounds") ||
+				fail "round_bench --backend $backend failed"
+			echo "busy=$busy pass=$pass $line"
+		done
+	done
+done
+lottery-tracer unload >/dev/null
