@@ -101,8 +101,16 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 
 /* The new program image has a new comm (and maybe a new uid). */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(sched_process_exec, struct task_struct *p)
+int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 {
+	__u32 old = old_pid;
+
+	/*
+	 * A thread other than the leader that execs takes the leader's pid
+	 * (de_thread()); nothing would remove the record under its old one.
+	 */
+	if (old != p->pid)
+		bpf_map_delete_elem(&runnable, &old);
 	store_task(p);
 	return 0;
 }

@@ -165,6 +165,19 @@ TEST_F(BackendConformance, ThreadsCarryTheirProcessTgid)
 	EXPECT_NE(found->pid, found->tgid);
 }
 
+TEST_F(BackendConformance, ThreadThatExecsLeavesNoRecordUnderItsOldTid)
+{
+	pid_t thread_tid;
+	ChildProcess process = spawn_exec_from_thread(thread_tid);
+	ASSERT_GT(thread_tid, 0);
+	ASSERT_NE(thread_tid, process.pid());
+
+	auto found = wait_for_cpu_task(process.pid());
+	ASSERT_TRUE(found) << "the exec'd process never appeared under its pid";
+	EXPECT_EQ(found->tgid, process.pid());
+	EXPECT_TRUE(wait_for_absence(thread_tid)) << "the old tid " << thread_tid << " is still there";
+}
+
 TEST_F(BackendConformance, KernelThreadsAndOnlyThemAreFlagged)
 {
 	// Busy loops on every CPU make woken kernel threads wait, so some are seen.

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include <grp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -112,6 +113,56 @@ ChildProcess spawn_sleeper()
 				;
 		_exit(0);
 	}
+	return ChildProcess(pid);
+}
+
+namespace {
+
+struct ExecThread {
+	const char *program;
+	int report_fd;
+};
+
+void *spin_then_exec(void *arg)
+{
+	auto *exec = static_cast<ExecThread *>(arg);
+	pid_t tid = gettid();
+	auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+
+	(void)!write(exec->report_fd, &tid, sizeof(tid));
+	while (std::chrono::steady_clock::now() < until)
+		;
+	execl(exec->program, "cpu_task", cpu_task_lifetime, (char *)nullptr);
+	_exit(127);
+}
+
+} // namespace
+
+ChildProcess spawn_exec_from_thread(pid_t &thread_tid)
+{
+	static const std::string cpu_task =
+		program_path("LOTTERY_CPU_TASK", "cpu_task", LOTTERY_CPU_TASK_PATH);
+	int ends[2];
+	if (pipe(ends))
+		throw std::runtime_error("pipe failed");
+	pid_t parent = getpid();
+	pid_t pid = fork_or_throw();
+
+	if (pid == 0) {
+		static ExecThread exec = {cpu_task.c_str(), ends[1]};
+		pthread_t thread;
+		die_with_parent(parent);
+		if (pthread_create(&thread, nullptr, spin_then_exec, &exec))
+			_exit(126);
+		for (;;)
+			pause();
+	}
+	close(ends[1]);
+	thread_tid = 0;
+	ssize_t got = read(ends[0], &thread_tid, sizeof(thread_tid));
+	close(ends[0]);
+	if (got != sizeof(thread_tid))
+		thread_tid = 0;
 	return ChildProcess(pid);
 }
 
