@@ -10,21 +10,27 @@ bench_vm() {
 	bench_log "chardev vs bpf in the VM: busy tasks $vm_busy, $vm_rounds rounds a pass (log in $out/vm.log)"
 	if ! "$repo/tests/vm/run.sh" --bin-dir "$bin_dir" --out "$vm_out" --cases "$here/vm" \
 		--add "$bin_dir/round_bench=/usr/bin/round_bench" \
-		--env "BENCH_ROUNDS=$vm_rounds" --env "BENCH_BUSY=$vm_busy" \
+		--env "BENCH_ROUNDS=$vm_rounds" --env "BENCH_BUSY=$vm_busy" --env "BENCH_SLEEPERS=$vm_sleepers" \
 		--env VMTEST_CASE_TIMEOUT=900 --timeout 1200 >"$out/vm.log" 2>&1; then
 		broken "vm round, chardev / bpf" "the VM run failed: $(tail -n 1 "$out/vm.log")"
 		return
 	fi
 	log=$vm_out/console.log
-	local kernel
-	kernel=$(awk '/^VMTEST BEGIN/ { print $4; exit }' "$log")
-	for busy in ${vm_busy//,/ }; do
+	local kernel config
+	kernel=$(grep -o 'VMTEST BEGIN kernel [^,]*' "$log" | awk '{ print $4 }')
+	for config in $(grep -o 'busy=[0-9]* sleepers=[0-9]*' "$log" | tr ' ' : | awk '!seen[$0]++'); do
+		config=${config/:/ }
 		# the median of the passes' medians, per backend
-		bpf=$(median $(grep -o "busy=$busy pass=[0-9]* round backend=bpf .*" "$log" |
+		bpf=$(median $(grep -o "$config pass=[0-9]* round backend=bpf .*" "$log" |
 			sed 's/.* median_ns=\([0-9]*\).*/\1/')) &&
-		chardev=$(median $(grep -o "busy=$busy pass=[0-9]* round backend=chardev .*" "$log" |
+		chardev=$(median $(grep -o "$config pass=[0-9]* round backend=chardev .*" "$log" |
 			sed 's/.* median_ns=\([0-9]*\).*/\1/')) ||
-			{ broken "vm round, $busy busy tasks" "no timings in $log"; continue; }
+			{ broken "vm round, $config" "no timings in $log"; continue; }
+		busy=$(grep -o "$config pass=1 round backend=chardev .*" "$log" | sed 's/.* entries=\([0-9]*\).*/\1/')
+		row "VM ($kernel, TCG): round chardev / bpf, $busy runnable, ${config#* } sleeping" \
+			"$(fmt_ns "$chardev") / $(fmt_ns "$bpf") = $(awk -v c="$chardev" -v b="$bpf" 'BEGIN { printf "%.2fx", c / b }')"
+	done
+}
 		local tasks
 		tasks=$(grep -o "busy=$busy pass=1 round backend=chardev .*" "$log" | sed 's/.* entries=\([0-9]*\).*/\1/')
 		row "VM ($kernel, TCG): round chardev / bpf, $busy busy, $tasks runnable" \

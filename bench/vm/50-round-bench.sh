@@ -1,12 +1,25 @@
 # The round benchmark with both backends in one VM, on the same live tasks:
 # bpf reads the tracer's map, chardev reads /dev/lottery. Busy loops at nice
-# 0..9 make the runnable sets larger; the passes alternate the backends.
+# 0..9 make the runnable sets larger; sleeping processes, last, make the
+# chardev walk longer (it visits every thread). Passes alternate the backends.
 . /vmtest/lib.sh
-need round_bench lottery-tracer cpu_task
+need round_bench lottery-tracer cpu_task chardev_probe
 load_module
 [ -e /sys/fs/bpf/sched_trace/runnable ] || lottery-tracer load >/dev/null ||
 	fail "lottery-tracer load failed on $(uname -r)"
 rounds=${BENCH_ROUNDS:-200}
+sleepers=${BENCH_SLEEPERS:-0}
+
+time_both() {
+	for pass in 1 2; do
+		for backend in bpf chardev; do
+			line=$(round_bench --backend $backend --rounds "$rounds") ||
+				fail "round_bench --backend $backend failed"
+			echo "busy=$busy sleepers=$1 pass=$pass $line"
+		done
+	done
+}
+
 running=0
 for busy in $(echo "${BENCH_BUSY:-0,8}" | tr , ' '); do
 	while [ $running -lt "$busy" ]; do
@@ -14,12 +27,12 @@ for busy in $(echo "${BENCH_BUSY:-0,8}" | tr , ' '); do
 		running=$((running + 1))
 	done
 	sleep 1
-	for pass in 1 2; do
-		for backend in bpf chardev; do
-			line=$(round_bench --backend $backend --rounds "$rounds") ||
-				fail "round_bench --backend $backend failed"
-			echo "busy=$busy pass=$pass $line"
-		done
-	done
+	time_both 0
 done
+if [ "$sleepers" -gt 0 ]; then
+	chardev_probe sleepers "$sleepers" 600 &
+	spawned="$spawned $!"
+	while [ "$(ls -d /proc/[0-9]*/task/* | wc -l)" -lt "$sleepers" ]; do sleep 0.2; done
+	time_both "$sleepers"
+fi
 lottery-tracer unload >/dev/null

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <gtest/gtest.h>
 
@@ -92,7 +94,7 @@ TEST(Stride, NewcomerJoinsAtTheGlobalPassWithoutABurst)
 	for (int i = 0; i < 1000; ++i)
 		scheduler.run_round(two);
 	const Pass before = scheduler.global_pass();
-	EXPECT_EQ(before, 1000 * stride_of(2));
+	EXPECT_TRUE(before == Pass{1000} * stride_of(2));
 
 	auto three = make_set({1, 1, 1});
 	auto first = scheduler.run_round(three);
@@ -164,4 +166,35 @@ TEST(StrideQueue, DrawsLowestPassAndRefusesZeroTickets)
 	EXPECT_THROW(StrideQueue(tickets, passes), std::invalid_argument);
 	StrideQueue one(std::vector<std::uint64_t>{3});
 	EXPECT_EQ(one.draw_distinct(4).size(), 1u);
+}
+
+TEST(StrideQueue, HeapAgreesWithALinearSearch)
+{
+	// Many clients, random tickets and starting passes, ties included:
+	// every draw must be the (pass, index) minimum a plain scan finds.
+	Rng rng(17);
+	const std::size_t n = 1000;
+	std::vector<std::uint64_t> tickets(n);
+	std::vector<Pass> passes(n);
+	for (std::size_t i = 0; i < n; ++i) {
+		tickets[i] = 1 + rng.below(100);
+		passes[i] = Pass{rng.below(8)} * stride_of(64);
+	}
+	StrideQueue queue(tickets, passes);
+	for (int round = 0; round < 20000; ++round) {
+		std::size_t expected = 0;
+		for (std::size_t i = 1; i < n; ++i)
+			if (passes[i] < passes[expected])
+				expected = i;
+		ASSERT_EQ(queue.draw(), expected) << "round " << round;
+		passes[expected] += stride_of(tickets[expected]);
+	}
+
+	StrideQueue fresh(tickets, passes);
+	auto winners = fresh.draw_distinct(50);
+	std::vector<std::size_t> order(n);
+	std::iota(order.begin(), order.end(), 0);
+	std::stable_sort(order.begin(), order.end(),
+			 [&](std::size_t a, std::size_t b) { return passes[a] < passes[b]; });
+	EXPECT_EQ(winners, std::vector<std::size_t>(order.begin(), order.begin() + 50));
 }

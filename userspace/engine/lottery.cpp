@@ -30,7 +30,11 @@ RoundResult Scheduler::run_round(const CandidateSet &set, std::size_t winners)
 	RoundResult result;
 	result.round = ++round_;
 	result.candidate_count = set.candidates.size();
-	std::vector<Candidate> drawn = with_compensation(set);
+	// Copied only when compensation changes some tickets: a million
+	// candidates cost more to copy than to draw from.
+	std::vector<Candidate> compensated;
+	const std::vector<Candidate> &drawn =
+		usage_.empty() ? set.candidates : (compensated = with_compensation(set));
 	result.total_tickets = sum_tickets(drawn);
 	if (drawn.empty()) {
 		stride_clients_.clear();
@@ -77,41 +81,58 @@ std::vector<std::size_t> Scheduler::draw_lottery(const std::vector<Candidate> &d
 std::vector<std::size_t> Scheduler::draw_stride(const std::vector<Candidate> &drawn, std::size_t k,
 						std::uint64_t total)
 {
+	rebase_passes();
 	std::vector<std::uint64_t> tickets;
 	std::vector<Pass> passes;
+	std::vector<StrideClient *> clients; // stable: rehashing moves no element
 	tickets.reserve(drawn.size());
 	passes.reserve(drawn.size());
+	clients.reserve(drawn.size());
 	for (const auto &candidate : drawn) {
 		const std::uint64_t t = candidate.tickets;
-		Pass pass = global_pass_ + stride_of(t);
-		if (auto it = stride_clients_.find(candidate.task.pid);
-		    it != stride_clients_.end()) {
-			pass = it->second.pass;
-			if (it->second.tickets != t) {
-				// Signed: a client may lag behind the global pass.
-				auto remain = static_cast<__int128>(pass - global_pass_);
-				remain = remain * static_cast<__int128>(it->second.tickets) /
-					 static_cast<__int128>(t);
-				pass = remain < 0 && Pass(-remain) > global_pass_
-					       ? 0
-					       : global_pass_ + static_cast<Pass>(remain);
-			}
+		auto [it, joined] = stride_clients_.try_emplace(
+			candidate.task.pid, StrideClient{global_pass_ + stride_of(t), t, round_});
+		StrideClient &client = it->second;
+		if (!joined && client.tickets != t) {
+			// Signed: a client may lag behind the global pass.
+			auto remain = static_cast<__int128>(client.pass - global_pass_);
+			remain = remain * static_cast<__int128>(client.tickets) /
+				 static_cast<__int128>(t);
+			client.pass = remain < 0 && Pass(-remain) > global_pass_
+					      ? 0
+					      : global_pass_ + static_cast<Pass>(remain);
+			client.tickets = t;
 		}
+		client.seen_round = round_;
 		tickets.push_back(t);
-		passes.push_back(pass);
+		passes.push_back(client.pass);
+		clients.push_back(&client);
 	}
 
-	StrideQueue queue(tickets, passes);
-	auto picks = queue.draw_distinct(k);
+	auto picks = StrideQueue(tickets, passes).draw_distinct(k);
+	for (auto index : picks)
+		clients[index]->pass += stride_of(tickets[index]);
 	// One quantum per winner goes by for the system as a whole.
-	global_pass_ += stride_of(total) * picks.size();
-
-	std::unordered_map<std::int32_t, StrideClient> clients;
-	clients.reserve(drawn.size());
-	for (std::size_t i = 0; i < drawn.size(); ++i)
-		clients.emplace(drawn[i].task.pid, StrideClient{queue.pass(i), tickets[i]});
-	stride_clients_ = std::move(clients);
+	global_pass_ += Pass{stride_of(total)} * picks.size();
+	if (stride_clients_.size() > drawn.size())
+		std::erase_if(stride_clients_,
+			      [&](const auto &entry) { return entry.second.seen_round != round_; });
 	return picks;
+}
+
+// Passes only matter relative to each other: when the global pass nears
+// the queue's 96 bits (after some 2^33 quanta at the very least), every
+// pass moves down by the same amount, keeping 2^64 below the global pass
+// for clients that lag.
+void Scheduler::rebase_passes()
+{
+	constexpr Pass limit = Pass{1} << 90, keep = Pass{1} << 64;
+	if (global_pass_ < limit)
+		return;
+	const Pass shift = global_pass_ - keep;
+	for (auto &[pid, client] : stride_clients_)
+		client.pass = client.pass > shift ? client.pass - shift : 0;
+	global_pass_ -= shift;
 }
 
 void Scheduler::record_usage(std::int32_t pid, std::uint64_t used_ns, std::uint64_t quantum_ns)

@@ -60,6 +60,7 @@ private:
 	struct StrideClient {
 		Pass pass;
 		std::uint64_t tickets;
+		std::uint64_t seen_round; // clients not seen this round have left
 	};
 	struct Usage {
 		std::uint64_t used_ns;
@@ -68,6 +69,7 @@ private:
 
 	std::vector<Candidate> with_compensation(const CandidateSet &set) const;
 	std::vector<std::size_t> draw_lottery(const std::vector<Candidate> &drawn, std::size_t k);
+	void rebase_passes();
 	std::vector<std::size_t> draw_stride(const std::vector<Candidate> &drawn, std::size_t k,
 					     std::uint64_t total);
 

@@ -19,10 +19,22 @@ std::string task_fields(const RunnableTask &task)
 	       ",\"cpu\":" + std::to_string(task.cpu);
 }
 
+// An object of the task's fields and then `more`. Built by appending:
+// "{" + std::string trips a false GCC 12 -O3 warning (PR 105651).
+std::string task_object(const RunnableTask &task, const std::string &more = {})
+{
+	std::string out = "{";
+	out += task_fields(task);
+	out += more;
+	out += '}';
+	return out;
+}
+
 std::string winner_json(const Candidate &winner, std::uint64_t total)
 {
-	return "{" + task_fields(winner.task) + ",\"tickets\":" + std::to_string(winner.tickets) +
-	       ",\"share\":" + json_number(ticket_share(winner.tickets, total)) + "}";
+	return task_object(winner.task, ",\"tickets\":" + std::to_string(winner.tickets) +
+						",\"share\":" +
+						json_number(ticket_share(winner.tickets, total)));
 }
 
 template <typename Item, typename Format>
@@ -58,13 +70,13 @@ std::string format_round_json(const RoundResult &result, const CandidateSet *can
 	if (candidates) {
 		out += ",\"candidate_list\":" +
 		       json_array(candidates->candidates, [](const Candidate &candidate) {
-			       return "{" + task_fields(candidate.task) +
-				      ",\"tickets\":" + std::to_string(candidate.tickets) + "}";
+			       return task_object(candidate.task,
+						  ",\"tickets\":" +
+							  std::to_string(candidate.tickets));
 		       });
 		out += ",\"realtime\":" +
-		       json_array(candidates->realtime, [](const RunnableTask &task) {
-			       return "{" + task_fields(task) + "}";
-		       });
+		       json_array(candidates->realtime,
+				  [](const RunnableTask &task) { return task_object(task); });
 	}
 	return out + "}";
 }
