@@ -118,7 +118,21 @@ void Sizes(benchmark::internal::Benchmark *b)
 BENCHMARK(LotteryDraw)->Apply(Sizes);
 BENCHMARK(StrideDraw)->Apply(Sizes);
 BENCHMARK(PrefixSumDraw)->Apply(Sizes);
-BENCHMARK_TEMPLATE(Build, TicketTable)->Apply(Sizes)->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(Build, StrideQueue)->Apply(Sizes)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(Round, lottery, Policy::Lottery)->Apply(Sizes)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(Round, stride, Policy::Stride)->Apply(Sizes)->Unit(benchmark::kMicrosecond);
+// bench/draw.sh reads these names: LotteryDraw, StrideDraw, LotteryBuild,
+// StrideBuild.
+BENCHMARK_TEMPLATE(Build, TicketTable)
+	->Name("LotteryBuild")
+	->Apply(Sizes)
+	->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(Build, StrideQueue)
+	->Name("StrideBuild")
+	->Apply(Sizes)
+	->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(Round, lottery, Policy::Lottery)
+	->Name("LotteryRound")
+	->Apply(Sizes)
+	->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(Round, stride, Policy::Stride)
+	->Name("StrideRound")
+	->Apply(Sizes)
+	->Unit(benchmark::kMicrosecond);
