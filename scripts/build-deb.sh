@@ -7,7 +7,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=$(realpath -m "$top/${BUILD_DIR:-build}")
+build_dir=${BUILD_DIR:-build}
+[[ $build_dir == /* ]] || build_dir=$top/$build_dir
 out=$build_dir/deb
 version=$(cat "$top/VERSION")
 tree=$out/lottery-$version
@@ -26,7 +27,9 @@ done
 copy_tree() {
 	rm -rf "$out"
 	mkdir -p "$tree"
-	tar -C "$top" --exclude-vcs --exclude='./build*' --exclude='./debian/build' \
+	local inside
+	inside=$(realpath -m --relative-to="$top" "$out")
+	tar -C "$top" --exclude-vcs --exclude='./build*' --exclude="./$inside" \
 		--exclude='./kmod/*.o' --exclude='./kmod/*.ko' --exclude='./kmod/*.mod*' \
 		--exclude='./kmod/.*.cmd' --exclude='./kmod/Module.symvers' \
 		--exclude='./kmod/modules.order' -cf - . | tar -C "$tree" -xf -
