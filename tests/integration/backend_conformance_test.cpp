@@ -3,6 +3,7 @@
 // same way against each backend (see backend_under_test.h for choosing one).
 #include <atomic>
 #include <ctime>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -176,6 +177,30 @@ TEST_F(BackendConformance, ThreadThatExecsLeavesNoRecordUnderItsOldTid)
 	ASSERT_TRUE(found) << "the exec'd process never appeared under its pid";
 	EXPECT_EQ(found->tgid, process.pid());
 	EXPECT_TRUE(wait_for_absence(thread_tid)) << "the old tid " << thread_tid << " is still there";
+}
+
+TEST_F(BackendConformance, GoneTasksNeverLingerThroughForkExitChurn)
+{
+	using clock = std::chrono::steady_clock;
+	ChildProcess churn = spawn_churn(2s);
+	std::map<pid_t, clock::time_point> gone_since;
+	int snapshots = 0;
+
+	for (auto end = clock::now() + 2500ms; clock::now() < end; snapshots++) {
+		Snapshot taken = snapshot();
+		auto now = clock::now();
+		for (const RunnableTask &task : taken.tasks) {
+			if (proc_state(task.pid)) {	// still there (a zombie counts)
+				gone_since.erase(task.pid);
+				continue;
+			}
+			auto since = gone_since.emplace(task.pid, now).first->second;
+			EXPECT_LT(now - since, 1s) << "pid " << task.pid << " (" << task.comm
+						   << ") is gone but still in the snapshot";
+		}
+		std::this_thread::sleep_for(10ms);
+	}
+	RecordProperty("snapshots", snapshots);
 }
 
 TEST_F(BackendConformance, KernelThreadsAndOnlyThemAreFlagged)

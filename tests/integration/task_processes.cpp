@@ -116,6 +116,26 @@ ChildProcess spawn_sleeper()
 	return ChildProcess(pid);
 }
 
+ChildProcess spawn_churn(std::chrono::milliseconds duration)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork_or_throw();
+
+	if (pid == 0) {
+		die_with_parent(parent);
+		auto until = std::chrono::steady_clock::now() + duration;
+		while (std::chrono::steady_clock::now() < until) {
+			pid_t child = fork();
+			if (child == 0)
+				_exit(0);
+			if (child > 0)
+				waitpid(child, nullptr, 0);
+		}
+		_exit(0);
+	}
+	return ChildProcess(pid);
+}
+
 namespace {
 
 struct ExecThread {

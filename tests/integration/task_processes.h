@@ -40,6 +40,9 @@ private:
 ChildProcess spawn_cpu_task(int nice = 0, int policy = 0, std::optional<uid_t> uid = std::nullopt);
 // A child blocked in read() on a pipe nobody writes to.
 ChildProcess spawn_sleeper();
+// A child that forks children which exit at once, as fast as it can, for
+// this long: fork/exit churn.
+ChildProcess spawn_churn(std::chrono::milliseconds duration);
 // A child whose second thread spins a while, then execs cpu_task: the
 // process goes on under the leader's pid, the thread's own tid is gone.
 ChildProcess spawn_exec_from_thread(pid_t &thread_tid);
