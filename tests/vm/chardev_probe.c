@@ -178,15 +178,25 @@ static int cmd_time(int count)
 
 static int cmd_children(int count, int seconds, int spin)
 {
+	int start[2];
+	char byte;
+
+	/* Children wait for EOF on this pipe, so spinners do not slow the forks. */
+	if (pipe(start))
+		die("pipe: %s", strerror(errno));
 	for (int i = 0; i < count; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0)
 			die("fork: %s", strerror(errno));
 		if (pid == 0) {
-			time_t end = time(NULL) + seconds;
+			time_t end;
 
 			prctl(PR_SET_PDEATHSIG, SIGKILL); /* gone with the case that started us */
+			close(start[1]);
+			if (read(start[0], &byte, 1) < 0)
+				_exit(1);
+			end = time(NULL) + seconds;
 			while (spin && time(NULL) < end)
 				;
 			if (!spin)
@@ -194,6 +204,7 @@ static int cmd_children(int count, int seconds, int spin)
 			_exit(0);
 		}
 	}
+	close(start[1]);
 	printf("started %d\n", count);
 	while (wait(NULL) > 0)
 		;

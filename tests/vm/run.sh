@@ -13,7 +13,7 @@
 #     --add SRC=DEST     copy a file or directory into the initramfs (repeatable)
 #     --env NAME=VALUE   environment for the cases, through the kernel command line
 #     --only REGEX       run only the cases whose name matches
-#     --timeout SECONDS  of the whole VM run (default 300)
+#     --timeout SECONDS  of the whole VM run (default 600)
 #
 # Every case prints `VMTEST PASS name` or `VMTEST FAIL name: why`. Exits 0
 # only when the VM reached its end marker with at least one PASS and no FAIL.
@@ -25,7 +25,7 @@ bin_dir=$repo/build/cmake/bin
 out=$repo/build/vm
 kver=
 module=
-timeout=300
+timeout=600
 case_dirs=()
 adds=()
 envs=()
