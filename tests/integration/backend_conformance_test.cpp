@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -83,6 +84,21 @@ TEST_F(BackendConformance, BusyTasksAppearWithTheirNiceAndPolicy)
 		EXPECT_EQ(task->uid, getuid());
 		EXPECT_FALSE(task->kernel_thread);
 	}
+}
+
+// The tracer rereads nice when a task is switched out, so the task must have
+// company on its CPU: a runnable task alone there is never switched out.
+TEST_F(BackendConformance, ReniceOfARunningTaskIsSeen)
+{
+	std::vector<ChildProcess> company;
+	for (int i = 0; i < get_nprocs(); i++)
+		company.push_back(spawn_cpu_task());
+	ChildProcess task = spawn_cpu_task();
+	ASSERT_TRUE(wait_for_cpu_task(task.pid()));
+
+	ASSERT_EQ(setpriority(PRIO_PROCESS, task.pid(), 6), 0);
+	EXPECT_TRUE(wait_for_task(task.pid(), [](const RunnableTask &found) { return found.nice == 6; }, 2s))
+		<< "nice 6 not seen within 2 s of the renice";
 }
 
 TEST_F(BackendConformance, TaskOfAnotherUserHasItsUid)
