@@ -32,8 +32,9 @@ REALTIME_POLICIES = (1, 2, 6)  # FIFO, RR, DEADLINE
 def take_snapshot(map_path):
     dump = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", map_path],
                           check=True, capture_output=True, text=True).stdout
-    # bpftool adds "formatted" (the record decoded through the map's BTF).
-    return [entry["formatted"]["value"] for entry in json.loads(dump)]
+    # bpftool adds "formatted" (the record decoded through the map's BTF);
+    # an entry deleted between its key and its lookup comes without it.
+    return [entry["formatted"]["value"] for entry in json.loads(dump) if "formatted" in entry]
 
 
 def run_round(map_path, out):

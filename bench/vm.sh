@@ -5,7 +5,7 @@
 # chardev / bpf in the same VM is reported.
 
 bench_vm() {
-	local vm_out=$out/vm log busy bpf chardev
+	local vm_out=$out/vm log runnable bpf chardev
 	[ -x "$repo/tests/vm/run.sh" ] || { broken "vm round" "tests/vm/run.sh is missing"; return; }
 	bench_log "chardev vs bpf in the VM: busy tasks $vm_busy, $vm_rounds rounds a pass (log in $out/vm.log)"
 	if ! "$repo/tests/vm/run.sh" --bin-dir "$bin_dir" --out "$vm_out" --cases "$here/vm" \
@@ -26,14 +26,8 @@ bench_vm() {
 		chardev=$(median $(grep -o "$config pass=[0-9]* round backend=chardev .*" "$log" |
 			sed 's/.* median_ns=\([0-9]*\).*/\1/')) ||
 			{ broken "vm round, $config" "no timings in $log"; continue; }
-		busy=$(grep -o "$config pass=1 round backend=chardev .*" "$log" | sed 's/.* entries=\([0-9]*\).*/\1/')
-		row "VM ($kernel, TCG): round chardev / bpf, $busy runnable, ${config#* } sleeping" \
-			"$(fmt_ns "$chardev") / $(fmt_ns "$bpf") = $(awk -v c="$chardev" -v b="$bpf" 'BEGIN { printf "%.2fx", c / b }')"
-	done
-}
-		local tasks
-		tasks=$(grep -o "busy=$busy pass=1 round backend=chardev .*" "$log" | sed 's/.* entries=\([0-9]*\).*/\1/')
-		row "VM ($kernel, TCG): round chardev / bpf, $busy busy, $tasks runnable" \
+		runnable=$(grep -o "$config pass=1 round backend=chardev .*" "$log" | sed 's/.* entries=\([0-9]*\).*/\1/')
+		row "VM ($kernel, TCG): round chardev / bpf, $runnable runnable, ${config##*=} sleeping" \
 			"$(fmt_ns "$chardev") / $(fmt_ns "$bpf") = $(awk -v c="$chardev" -v b="$bpf" 'BEGIN { printf "%.2fx", c / b }')"
 	done
 }
