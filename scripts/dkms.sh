@@ -65,6 +65,11 @@ install_for() {
 	dkms add -m "$name" -v "$version"
 	dkms build -m "$name" -v "$version" -k "$kver"
 	dkms install -m "$name" -v "$version" -k "$kver"
+	if [ "$kver" = "$(uname -r)" ]; then
+		echo "installed $name/$version for kernel $kver: load it with 'sudo modprobe lottery'"
+	else
+		echo "installed $name/$version for kernel $kver: 'modprobe lottery' loads it once $kver runs"
+	fi
 }
 
 case "${1:-}" in
