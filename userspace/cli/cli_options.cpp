@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "cli_options.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <boost/program_options.hpp>
 
 #include "lottery_version.h"
+#include "option_values.h"
 
 namespace po = boost::program_options;
 
@@ -13,7 +15,9 @@ namespace lottery {
 
 namespace {
 
-const char usage_line[] = "usage: lottery [--backend auto|bpf|chardev] [options] [INTERVAL_MS]";
+const char usage_line[] = "usage: lottery [--backend auto|bpf|chardev] [options] [INTERVAL_MS]\n"
+			  "       lottery --enforce --pid PID... [options] [INTERVAL_MS]\n"
+			  "       lottery run [options] [INTERVAL_MS] -- COMMAND [ARGS...] [-- COMMAND...]";
 
 BackendKind parse_backend(const std::string &name)
 {
@@ -74,7 +78,7 @@ po::options_description visible_options()
 		("tickets,t", po::value<std::vector<std::string>>()->composing()->value_name("PID=N"),
 		 "PID=N: give task or process PID N tickets instead of its nice weight (repeatable)")
 		("pid,p", po::value<std::vector<std::string>>()->composing()->value_name("PID"),
-		 "only draw among this task or process (repeatable)")
+		 "only draw among this task or process; with --enforce, a process to manage, all its threads (repeatable)")
 		("user,u", po::value<std::vector<std::string>>()->composing()->value_name("USER"),
 		 "only draw among tasks of this user name or uid (repeatable)")
 		("comm,c", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
@@ -85,6 +89,13 @@ po::options_description visible_options()
 		("json,j", "print one JSON object per round, and the summary as JSON")
 		("pin-dir", po::value<std::string>()->value_name("DIR"), "bpf backend: where the tracer's maps are pinned")
 		("device", po::value<std::string>()->value_name("PATH"), "chardev backend: the device to read")
+		("enforce,e", "make the decisions take effect: the winners run, the other managed processes are held")
+		("cpus", po::value<std::string>()->value_name("LIST"), "with --enforce, the CPUs the managed processes share, e.g. 0 or 0-1 (default: one CPU); one winner per CPU")
+		("spawned", po::value<std::string>()->implicit_value("")->value_name("FILE"), "with --enforce, manage lottery-spawn's workload (its state file)")
+		("tickets-file", po::value<std::string>()->value_name("FILE"), "with --enforce, 'PID TICKETS' lines that override --tickets, reread on SIGHUP")
+		("per-user", "with --enforce, every user gets an equal share, split among their processes by tickets")
+		("group", po::value<std::vector<std::string>>()->composing()->value_name("NAME[:TICKETS]=PID,..."),
+		 "with --enforce, manage these processes as a group funded equally with the other groups (or with TICKETS) (repeatable)")
 		("help,h", "show this help")
 		("version,V", "show the version");
 	// clang-format on
@@ -93,8 +104,94 @@ po::options_description visible_options()
 
 } // namespace
 
-CliOptions parse_cli(const std::vector<std::string> &args)
+// After `lottery run [options]`, everything past the first "--" is
+// commands, separated by further "--".
+std::vector<std::vector<std::string>> split_commands(std::vector<std::string> &args)
 {
+	auto dashes = std::find(args.begin(), args.end(), "--");
+	std::vector<std::vector<std::string>> commands;
+	if (dashes == args.end())
+		throw UsageError("run needs a command: lottery run [options] -- COMMAND [ARGS...]");
+	for (auto it = dashes; it != args.end(); ++it) {
+		if (*it == "--")
+			commands.emplace_back();
+		else
+			commands.back().push_back(*it);
+	}
+	args.erase(dashes, args.end());
+	for (const auto &command : commands)
+		if (command.empty())
+			throw UsageError("run: an empty command between '--' separators");
+	return commands;
+}
+
+// Options that only mean something when the decisions take effect, and
+// options that do not apply then; both are refused rather than ignored.
+void check_enforce_options(const po::variables_map &vm, const CliOptions &options)
+{
+	const EnforceOptions &enforce = options.enforce;
+	if (!enforce.enabled) {
+		for (const char *name : {"cpus", "spawned", "tickets-file", "per-user", "group"})
+			if (vm.count(name))
+				throw UsageError(std::string("--") + name + " needs --enforce (or lottery run)");
+		return;
+	}
+	for (const char *name : {"user", "comm", "include-kthreads"})
+		if (vm.count(name))
+			throw UsageError(std::string("--") + name +
+					 " does not apply with --enforce: name the processes to manage with --pid");
+	if (enforce.per_user && !enforce.groups.empty())
+		throw UsageError("--per-user and --group are two ways of grouping: choose one");
+	if (!enforce.commands.empty() && !enforce.groups.empty())
+		throw UsageError("--group names running processes: with lottery run use --per-user or --tickets");
+	if (options.filter.pids.empty() && enforce.groups.empty() && !enforce.spawned_state &&
+	    enforce.commands.empty())
+		throw UsageError("--enforce needs processes to manage: --pid PID, --group, --spawned, "
+				 "or lottery run -- COMMAND");
+	if (enforce.command_tickets.size() > enforce.commands.size())
+		throw UsageError("run: " + std::to_string(enforce.command_tickets.size()) +
+				 " --tickets values for " + std::to_string(enforce.commands.size()) +
+				 " commands");
+}
+
+void parse_enforce_options(const po::variables_map &vm, CliOptions &options)
+{
+	EnforceOptions &enforce = options.enforce;
+	enforce.enabled = enforce.enabled || vm.count("enforce");
+	if (vm.count("cpus")) {
+		std::string error;
+		auto cpus = parse_cpu_list(vm["cpus"].as<std::string>(), &error);
+		if (!cpus)
+			throw UsageError("--cpus: " + error);
+		enforce.cpus = *cpus;
+	}
+	if (vm.count("spawned"))
+		enforce.spawned_state = vm["spawned"].as<std::string>();
+	if (vm.count("tickets-file"))
+		enforce.tickets_file = vm["tickets-file"].as<std::string>();
+	enforce.per_user = vm.count("per-user");
+	if (vm.count("group")) {
+		for (const auto &text : vm["group"].as<std::vector<std::string>>()) {
+			std::string error;
+			auto group = parse_group(text, default_user_funding, &error);
+			if (!group)
+				throw UsageError("--group: " + error);
+			enforce.groups.push_back(*group);
+		}
+	}
+	check_enforce_options(vm, options);
+}
+
+CliOptions parse_cli(const std::vector<std::string> &arguments)
+{
+	std::vector<std::string> args = arguments;
+	const bool run = !args.empty() && args.front() == "run";
+	std::vector<std::vector<std::string>> commands;
+	if (run) {
+		args.erase(args.begin());
+		commands = split_commands(args);
+	}
+
 	po::options_description visible = visible_options();
 	po::options_description all;
 	all.add(visible).add_options()("interval", po::value<std::vector<std::string>>(), "");
@@ -118,13 +215,18 @@ CliOptions parse_cli(const std::vector<std::string> &args)
 	}
 
 	CliOptions options;
+	options.enforce.enabled = run;
+	options.enforce.commands = std::move(commands);
 	if (vm.count("help")) {
 		std::ostringstream text;
 		text << usage_line << "\n\n"
 		     << "Draws a winner among the machine's runnable tasks every INTERVAL_MS\n"
 		     << "milliseconds (default " << default_interval_ms
 		     << "), by tickets: by default the kernel's weight\n"
-		     << "for each task's nice value. Ctrl-C prints a summary of wins against shares.\n\n"
+		     << "for each task's nice value. Ctrl-C prints a summary of wins against shares.\n"
+		     << "With --enforce (or lottery run) the winners run on the CPUs of --cpus and the\n"
+		     << "other managed processes are held (SIGSTOP) until they win; whatever ends\n"
+		     << "lottery, they run again with their own settings within a second.\n\n"
 		     << visible;
 		options.early_exit_text = text.str();
 		return options;
@@ -158,6 +260,12 @@ CliOptions parse_cli(const std::vector<std::string> &args)
 	if (vm.count("tickets")) {
 		for (const auto &text : vm["tickets"].as<std::vector<std::string>>()) {
 			std::string error;
+			if (run && text.find('=') == std::string::npos) {
+				// In run, a bare number is for the next command.
+				options.enforce.command_tickets.push_back(
+					parse_count("--tickets", text, 1, max_override_tickets));
+				continue;
+			}
 			auto parsed = parse_ticket_override(text, &error);
 			if (!parsed)
 				throw UsageError("--tickets " + text + ": " + error);
@@ -177,6 +285,7 @@ CliOptions parse_cli(const std::vector<std::string> &args)
 			options.filter.comms.push_back(name);
 		}
 	}
+	parse_enforce_options(vm, options);
 	return options;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "candidates.h"
+#include "groups.h"
 #include "lottery.h"
 #include "snapshot_source.h"
 #include "tickets.h"
@@ -24,6 +25,19 @@ class UsageError : public std::runtime_error {
 inline constexpr std::uint64_t default_interval_ms = 500;
 inline constexpr std::uint64_t max_interval_ms = 3600 * 1000; // an hour
 
+// --enforce and `lottery run`: the decisions take effect on a managed set
+// of processes (see doc/enforcement.md).
+struct EnforceOptions {
+	bool enabled = false;
+	std::vector<unsigned> cpus;		   // empty: the first CPU the agent may use
+	std::optional<std::string> spawned_state;  // --spawned[=FILE]; empty: lottery-spawn's
+	std::optional<std::string> tickets_file;   // reread on SIGHUP
+	bool per_user = false;
+	std::vector<TaskGroup> groups;
+	std::vector<std::vector<std::string>> commands; // lottery run -- COMMAND... [-- COMMAND...]
+	std::vector<std::uint64_t> command_tickets;	// `--tickets N` in run, in command order
+};
+
 struct CliOptions {
 	BackendKind backend = BackendKind::Auto;
 	BackendOptions backend_options;
@@ -36,6 +50,7 @@ struct CliOptions {
 	CandidateFilter filter;
 	std::vector<std::string> users; // names or uids, resolved by the caller
 	TicketOverrides tickets;
+	EnforceOptions enforce; // filter.pids are the managed processes then
 	// Set when --help or --version asked for text instead of a run.
 	std::optional<std::string> early_exit_text;
 };

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli_options.h"
+#include "enforce_loop.h"
 #include "round_loop.h"
 
 int main(int argc, char **argv)
@@ -14,6 +15,8 @@ int main(int argc, char **argv)
 			std::cout << *options.early_exit_text;
 			return 0;
 		}
+		if (options.enforce.enabled)
+			return run_enforced(options, std::cout, std::cerr);
 		return run_rounds(options, std::cout, std::cerr);
 	} catch (const UsageError &e) {
 		std::cerr << "lottery: " << e.what() << " (see 'lottery --help')\n";

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "stop_signals.h"
 #include "tally.h"
 
 namespace lottery {
@@ -28,51 +29,6 @@ std::uint32_t resolve_user(const std::string &name)
 		return pw->pw_uid;
 	throw UsageError("--user " + name + ": no such user");
 }
-
-std::uint64_t monotonic_ns()
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return static_cast<std::uint64_t>(now.tv_sec) * 1000000000ULL + now.tv_nsec;
-}
-
-// Signals that end the run are blocked and collected with sigtimedwait, so
-// the sleep between rounds ends the moment one arrives and the summary is
-// printed from ordinary code, not from a handler.
-class StopSignals {
-public:
-	StopSignals()
-	{
-		sigemptyset(&set_);
-		for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
-			sigaddset(&set_, sig);
-		sigprocmask(SIG_BLOCK, &set_, &saved_);
-	}
-	~StopSignals() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
-	StopSignals(const StopSignals &) = delete;
-	StopSignals &operator=(const StopSignals &) = delete;
-
-	// Sleeps until the deadline; true if a stop signal came first.
-	bool wait_until(std::uint64_t deadline_ns)
-	{
-		for (;;) {
-			std::uint64_t now = monotonic_ns();
-			std::uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
-			struct timespec timeout = {static_cast<time_t>(left / 1000000000ULL),
-						   static_cast<long>(left % 1000000000ULL)};
-			int sig = sigtimedwait(&set_, nullptr, &timeout);
-			if (sig > 0)
-				return true;
-			if (errno == EAGAIN)
-				return false;
-			// EINTR: some other signal (e.g. SIGWINCH) woke us; sleep on.
-		}
-	}
-
-private:
-	sigset_t set_;
-	sigset_t saved_;
-};
 
 } // namespace
 

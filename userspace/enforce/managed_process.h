@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// One process of the managed set, as the agent sees it: held by a pidfd
+// and a /proc directory fd (see pidfd.h), with the affinity of each of its
+// threads from before it was pinned. All of its threads are scheduled as
+// one: SIGSTOP and SIGCONT act on the whole thread group.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "guardian.h"
+#include "pidfd.h"
+#include "restore.h"
+#include "snapshot.h"
+
+namespace lottery {
+
+// A pid that cannot be managed, and why, in one line: "pid 2 is a kernel
+// thread (kthreadd)". Nothing has been changed when it is thrown.
+class ManageError : public std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+class ManagedProcess {
+public:
+	// Takes hold of process pid. With expected_start_time (from
+	// lottery-spawn's state file), a process that started at another
+	// time is someone else's. Throws ManageError.
+	static ManagedProcess open(pid_t pid, std::uint64_t expected_start_time = 0);
+
+	pid_t pid() const { return pid_; }
+	int pidfd() const { return pidfd_.get(); }
+	const std::string &comm() const { return task_.comm; }
+
+	// Its pid, uid, nice, policy and comm as of the last refresh().
+	const RunnableTask &task() const { return task_; }
+	// Rereads stat and status; false once the process has exited.
+	bool refresh();
+	bool exited() const { return pidfd_exited(pidfd_.get()); }
+
+	// Pins every thread to cpus, telling the guardian each thread's
+	// original affinity first. Threads that appeared since the last call
+	// are pinned too. Throws ManageError if the kernel refuses.
+	void pin(const cpu_set_t &cpus, Guardian &guardian);
+
+	// SIGSTOP and SIGCONT through the pidfd; false when it has exited.
+	bool hold();
+	bool release();
+	bool held() const { return held_; }
+
+	// Runtime summed over its threads, and whether one of them is
+	// running or waiting for a CPU (state R) or stopped (T).
+	struct Activity {
+		std::uint64_t runtime_ns = 0;
+		bool runnable = false;
+		bool stopped = false;
+	};
+	Activity activity() const;
+
+	// Continued, every thread's affinity back; false if it has exited.
+	bool restore();
+
+private:
+	ManagedProcess() = default;
+
+	pid_t pid_ = 0;
+	UniqueFd pidfd_;
+	UniqueFd proc_dir_;
+	RunnableTask task_;
+	OriginalSettings original_{};
+	bool held_ = false;
+	bool announced_ = false; // the guardian knows it
+};
+
+} // namespace lottery
