@@ -2,7 +2,7 @@
 // lottery-tracer on the real kernel: what load, unload and status do to
 // bpffs, that they are idempotent, and that they refuse what they should.
 #include <filesystem>
-#include <regex>
+#include <cstdlib>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,22 +26,25 @@ namespace fs = std::filesystem;
 const char *const traced_programs[] = {"sched_process_exec", "sched_process_exit", "sched_switch",
 				       "sched_wakeup", "sched_wakeup_new"};
 
-// The link ids of a `status --json`, in pin order.
-std::vector<std::string> link_ids(const std::string &json)
+// Every number that follows "key": in a `status --json`, in order.
+std::vector<std::uint64_t> json_numbers(const std::string &json, const std::string &key)
 {
-	static const std::regex link_id("\"link_id\":([0-9]+)");
-	std::vector<std::string> ids;
-	for (std::sregex_iterator it(json.begin(), json.end(), link_id), end; it != end; ++it)
-		ids.push_back((*it)[1]);
-	return ids;
+	const std::string quoted = "\"" + key + "\":";
+	std::vector<std::uint64_t> numbers;
+	for (auto at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
+		numbers.push_back(std::strtoull(json.c_str() + at + quoted.size(), nullptr, 10));
+	return numbers;
 }
 
 std::uint64_t json_number(const std::string &json, const std::string &key)
 {
-	std::smatch match;
-	if (!std::regex_search(json, match, std::regex("\"" + key + "\":([0-9]+)")))
-		return ~0ULL;
-	return std::stoull(match[1]);
+	auto numbers = json_numbers(json, key);
+	return numbers.empty() ? ~0ULL : numbers.front();
+}
+
+std::vector<std::uint64_t> link_ids(const std::string &json)
+{
+	return json_numbers(json, "link_id");
 }
 
 // Anything in /sys/fs/bpf that belongs to this pin directory, staging included.

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <regex>
 
 #include <dirent.h>
 #include <unistd.h>
@@ -17,6 +16,17 @@ namespace {
 
 constexpr const char *bpffs = "/sys/fs/bpf";
 constexpr const char *test_prefix = "lottery_test_";
+
+// The pid that ends a lottery_test_<name>_<pid> directory name, or 0.
+pid_t owner_of(const std::string &name)
+{
+	auto underscore = name.find_last_of('_');
+	if (name.rfind(test_prefix, 0) != 0 || underscore == std::string::npos ||
+	    underscore + 1 == name.size() ||
+	    name.find_first_not_of("0123456789", underscore + 1) != std::string::npos)
+		return 0;
+	return std::stoi(name.substr(underscore + 1));
+}
 
 } // namespace
 
@@ -41,18 +51,14 @@ std::string test_pin_dir(const std::string &name)
 
 void remove_stale_test_pins()
 {
-	static const std::regex test_dir(std::string(test_prefix) + "[a-z0-9_]+_([0-9]+)");
 	DIR *dir = opendir(bpffs);
 	std::vector<std::string> stale;
 
 	if (!dir)
 		return;
 	while (struct dirent *entry = readdir(dir)) {
-		std::cmatch match;
-		if (!std::regex_match(entry->d_name, match, test_dir))
-			continue;
-		pid_t owner = std::stoi(match[1].str());
-		if (kill(owner, 0) < 0 && errno == ESRCH)
+		pid_t owner = owner_of(entry->d_name);
+		if (owner > 0 && kill(owner, 0) < 0 && errno == ESRCH)
 			stale.push_back(std::string(bpffs) + "/" + entry->d_name);
 	}
 	closedir(dir);
