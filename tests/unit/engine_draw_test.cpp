@@ -65,7 +65,7 @@ void expect_units_match_tickets(const std::vector<std::uint64_t> &tickets)
 	}
 	for (std::size_t i = 0; i < tickets.size(); ++i)
 		ASSERT_TRUE(units[i] == static_cast<unsigned __int128>(tickets[i]) * tickets.size())
-			<< "item " << i;
+			<< "item " << i;	EXPECT_EQ(table.tickets(), tickets);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "candidates.h"
 
@@ -61,40 +62,72 @@ TicketTable::TicketTable(std::span<const std::uint64_t> tickets)
 		build<unsigned __int128>(tickets);
 	else
 		build<std::uint64_t>(tickets);
-	tickets_.assign(tickets.begin(), tickets.end());
 }
 
+// Vose's algorithm with one index array: the small items stack up from its
+// front, the large from its back, and the two never meet since every
+// pairing retires one item. In the 64-bit case the units live in the
+// thresholds they will become, so a build allocates the table, the index
+// array and nothing else: at a million items, memory traffic is the cost.
 template <typename Units> void TicketTable::build(std::span<const std::uint64_t> tickets)
 {
+	constexpr bool narrow = std::is_same_v<Units, std::uint64_t>;
 	const std::size_t n = tickets.size();
-	std::vector<Units> units(n);
-	std::vector<std::uint32_t> small, large;
 	buckets_.resize(n);
+	std::vector<Units> wide(narrow ? 0 : n);
+	auto units = [&](std::size_t i) -> Units & {
+		if constexpr (narrow)
+			return buckets_[i].threshold;
+		else
+			return wide[i];
+	};
+
+	std::vector<std::uint32_t> work(n);
+	std::size_t small = 0, large = n; // small: work[0, small); large: work[large, n)
 	for (std::size_t i = 0; i < n; ++i) {
-		units[i] = static_cast<Units>(tickets[i]) * n;
-		(units[i] < total_ ? small : large).push_back(static_cast<std::uint32_t>(i));
+		units(i) = static_cast<Units>(tickets[i]) * n;
+		work[units(i) < total_ ? small++ : --large] = static_cast<std::uint32_t>(i);
 	}
-	while (!small.empty() && !large.empty()) {
-		const std::uint32_t lender = small.back();
-		small.pop_back();
-		const std::uint32_t filler = large.back();
-		buckets_[lender] = Bucket{static_cast<std::uint64_t>(units[lender]), filler};
-		units[filler] -= total_ - units[lender];
-		if (units[filler] < total_) {
-			large.pop_back();
-			small.push_back(filler);
+	while (small > 0 && large < n) {
+		const std::uint32_t lender = work[--small];
+		const std::uint32_t filler = work[large];
+		buckets_[lender].threshold = static_cast<std::uint64_t>(units(lender));
+		buckets_[lender].alias = filler;
+		units(filler) -= total_ - units(lender);
+		if (units(filler) < total_) {
+			++large;
+			work[small++] = filler;
 		}
 	}
 	// Units are conserved, so what remains holds exactly `total` each: a
 	// leftover small item would mean units were lost.
-	if (!small.empty())
+	if (small > 0)
 		throw std::logic_error("alias table lost units");
-	for (auto index : large)
-		buckets_[index] = Bucket{total_, index};
+	for (std::size_t j = large; j < n; ++j)
+		buckets_[work[j]] = Bucket{total_, work[j]};
+}
+
+std::vector<std::uint64_t> TicketTable::tickets() const
+{
+	std::vector<unsigned __int128> units(size());
+	for (std::size_t b = 0; b < size(); ++b) {
+		units[b] += buckets_[b].threshold;
+		if (buckets_[b].threshold < total_)
+			units[buckets_[b].alias] += total_ - buckets_[b].threshold;
+	}
+	std::vector<std::uint64_t> out(size());
+	for (std::size_t i = 0; i < size(); ++i)
+		out[i] = static_cast<std::uint64_t>(units[i] / size());
+	return out;
 }
 
 std::vector<std::size_t> TicketTable::draw_distinct(Rng &rng, std::size_t k) const
 {
+	if (k == 0 || empty())
+		return {};
+	if (k == 1)
+		return {draw(rng)};
+	const std::vector<std::uint64_t> weights = tickets();
 	std::vector<std::size_t> winners;
 	std::vector<bool> taken(size(), false);
 	std::uint64_t left = total_;
@@ -109,12 +142,12 @@ std::vector<std::size_t> TicketTable::draw_distinct(Rng &rng, std::size_t k) con
 		}
 		if (winner == size()) {
 			auto u = rng.below(left);
-			for (winner = 0; taken[winner] || u >= tickets_[winner]; ++winner)
+			for (winner = 0; taken[winner] || u >= weights[winner]; ++winner)
 				if (!taken[winner])
-					u -= tickets_[winner];
+					u -= weights[winner];
 		}
 		taken[winner] = true;
-		left -= tickets_[winner];
+		left -= weights[winner];
 		winners.push_back(winner);
 	}
 	return winners;

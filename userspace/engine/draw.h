@@ -85,12 +85,18 @@ public:
 
 	// Up to k different items, drawn one after the other without
 	// replacement: each next winner with probability w_i / (tickets left).
-	// Returns fewer than k only when fewer items have tickets.
+	// Returns fewer than k only when fewer items have tickets. O(n) when
+	// k > 1 (it reads the tickets back), O(1) for k == 1.
 	std::vector<std::size_t> draw_distinct(Rng &rng, std::size_t k) const;
 
 	std::uint64_t total() const { return total_; }
 	std::size_t size() const { return buckets_.size(); }
 	bool empty() const { return buckets_.empty(); }
+
+	// Each item's tickets, read back from the table in O(n): the units it
+	// owns divided by n. Equal to what the table was built from exactly
+	// when the build lost no unit.
+	std::vector<std::uint64_t> tickets() const;
 
 	// The layout, for tests that check the exactness argument above.
 	std::uint64_t threshold(std::size_t bucket) const { return buckets_[bucket].threshold; }
@@ -105,7 +111,6 @@ private:
 	template <typename Units> void build(std::span<const std::uint64_t> tickets);
 
 	std::vector<Bucket> buckets_;
-	std::vector<std::uint64_t> tickets_; // for draw_distinct's fallback
 	std::uint64_t total_ = 0;
 };
 
