@@ -94,8 +94,8 @@ po::options_description visible_options()
 		("spawned", po::value<std::string>()->implicit_value("")->value_name("FILE"), "with --enforce, manage lottery-spawn's workload (its state file)")
 		("tickets-file", po::value<std::string>()->value_name("FILE"), "with --enforce, 'PID TICKETS' lines that override --tickets, reread on SIGHUP")
 		("per-user", "with --enforce, every user gets an equal share, split among their processes by tickets")
-		("group", po::value<std::vector<std::string>>()->composing()->value_name("NAME[:TICKETS]=PID,..."),
-		 "with --enforce, manage these processes as a group funded equally with the other groups (or with TICKETS) (repeatable)")
+		("group", po::value<std::vector<std::string>>()->composing()->value_name("NAME[:SHARE]=PID,..."),
+		 "with --enforce, manage these processes as a group: groups share the CPUs in the ratio of their SHAREs (default 1), split inside by tickets (repeatable)")
 		("help,h", "show this help")
 		("version,V", "show the version");
 	// clang-format on

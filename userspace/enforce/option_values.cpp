@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "text_format.h"
-#include "tickets.h"
 
 namespace lottery {
 
@@ -90,22 +89,21 @@ std::string format_cpu_list(const std::vector<unsigned> &cpus)
 	return text;
 }
 
-std::optional<TaskGroup> parse_group(std::string_view text, std::uint64_t default_funding,
-				     std::string *error)
+std::optional<TaskGroup> parse_group(std::string_view text, std::uint64_t unit, std::string *error)
 {
 	const std::string quoted = "'" + text::printable(text) + "'";
 	auto equals = text.find('=');
 	if (equals == std::string_view::npos)
-		return refuse<TaskGroup>(error, "expected NAME=PID,PID,... or NAME:TICKETS=PID,..., got " + quoted);
+		return refuse<TaskGroup>(error, "expected NAME=PID,PID,... or NAME:SHARE=PID,..., got " + quoted);
 	std::string_view head = text.substr(0, equals);
 	TaskGroup group;
-	group.funding = default_funding;
+	group.funding = unit;
 	if (auto colon = head.find(':'); colon != std::string_view::npos) {
-		auto funding = parse_bounded(head.substr(colon + 1), max_override_tickets);
-		if (!funding || *funding == 0)
-			return refuse<TaskGroup>(error, "in " + quoted + ": TICKETS must be an integer from 1 to " +
-								std::to_string(max_override_tickets));
-		group.funding = *funding;
+		auto share = parse_bounded(head.substr(colon + 1), max_group_share);
+		if (!share || *share == 0)
+			return refuse<TaskGroup>(error, "in " + quoted + ": SHARE must be an integer from 1 to " +
+								std::to_string(max_group_share));
+		group.funding = *share * unit;
 		head = head.substr(0, colon);
 	}
 	if (head.empty() || head.size() > 32 || !std::all_of(head.begin(), head.end(), name_char))

@@ -27,10 +27,15 @@ std::optional<std::vector<unsigned>> parse_cpu_list(std::string_view text, std::
 // The shortest list naming the CPUs: {0,1,2,5} -> "0-2,5".
 std::string format_cpu_list(const std::vector<unsigned> &cpus);
 
-// `NAME=PID,PID,...` funded with default_funding base tickets, or
-// `NAME:TICKETS=PID,...` funded with TICKETS. NAME is 1 to 32 letters,
-// digits, '-', '_' or '.'; at least one PID.
-std::optional<TaskGroup> parse_group(std::string_view text, std::uint64_t default_funding,
-				     std::string *error);
+// The largest SHARE of a `--group`: shares are relative weights, and a
+// million times the unit still sums in 64 bits over a million groups.
+inline constexpr std::uint64_t max_group_share = 1000000;
+
+// `NAME=PID,PID,...` funded with unit base tickets, or `NAME:SHARE=PID,...`
+// funded with SHARE times unit: groups' shares of the CPU are in the ratio
+// of their SHAREs (1 by default), however many processes each runs. A
+// large unit keeps each process's value in base tickets precise. NAME is 1
+// to 32 letters, digits, '-', '_' or '.'; at least one PID.
+std::optional<TaskGroup> parse_group(std::string_view text, std::uint64_t unit, std::string *error);
 
 } // namespace lottery
