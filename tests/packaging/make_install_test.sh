@@ -43,6 +43,7 @@ expected=(
 	lib/lottery/sched_trace.bpf.o
 	share/bash-completion/completions/lottery
 	share/doc/lottery/README.md
+	share/doc/lottery/enforcement.md
 	share/man/man1/lottery.1
 	share/man/man1/lottery-spawn.1
 	share/man/man1/lottery-tracer.1
