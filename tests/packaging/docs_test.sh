@@ -3,7 +3,8 @@
 # The man pages and the bash completion tell the truth about the programs:
 # each page's OPTIONS section lists exactly the options of `PROGRAM --help`
 # and formats without warnings; completing `lottery --` offers exactly those
-# options, and every value it offers for --backend and --policy is accepted.
+# options, every value it offers for --backend and --policy is accepted, and
+# `lottery run ... -- ` completes a command.
 # Usage: docs_test.sh SOURCE_DIR BIN_DIR
 set -euo pipefail
 
@@ -77,6 +78,13 @@ completion_is_right() {
 		echo "PASS: 'lottery $option <TAB>' offers $offered"
 	done
 	echo "PASS: 'lottery --<TAB>' offers the $(options_in_help lottery | wc -l) options of lottery --help"
+	if "$bin/lottery" --help | grep -q '^ *lottery run '; then
+		[ "$(completions lottery r)" = run ] ||
+			{ echo "FAIL: 'lottery r<TAB>' does not offer run"; return 1; }
+		completions lottery run --cpus 0 -- cpu_ta | grep -qx cpu_task ||
+			{ echo "FAIL: 'lottery run -- cpu_ta<TAB>' does not complete the command"; return 1; }
+		echo "PASS: 'lottery r<TAB>' offers run, and 'lottery run -- cpu_ta<TAB>' the command"
+	fi
 }
 
 if [ -r /usr/share/bash-completion/bash_completion ]; then
