@@ -83,7 +83,7 @@ constexpr struct sched_trace_info good_header = {
 TEST(BpfBackend, SaysWhenTheTracerIsNotLoaded)
 {
 	EXPECT_EQ(backend_error(test_pin_dir("absent")),
-		  "lottery: the BPF tracer is not loaded: " + reload_hint);
+		  "the BPF tracer is not loaded: " + reload_hint);
 }
 
 TEST(BpfBackend, SaysWhenBpffsIsNotMounted)
@@ -92,7 +92,7 @@ TEST(BpfBackend, SaysWhenBpffsIsNotMounted)
 	ASSERT_NE(mkdtemp(dir), nullptr);
 	std::string error = backend_error(std::string(dir) + "/sched_trace");
 	rmdir(dir);
-	EXPECT_THAT(error, ::testing::StartsWith(std::string("lottery: bpffs is not mounted at ") + dir));
+	EXPECT_THAT(error, ::testing::StartsWith(std::string("bpffs is not mounted at ") + dir));
 }
 
 TEST(BpfBackend, NeedsRoot)
@@ -112,7 +112,7 @@ TEST(BpfBackend, NeedsRoot)
 	close(ends[0]);
 	waitpid(child, nullptr, 0);
 	EXPECT_EQ(std::string(buffer, std::max<ssize_t>(length, 0)),
-		  "lottery: the bpf backend needs root (CAP_BPF)");
+		  "the bpf backend needs root (CAP_BPF)");
 }
 
 TEST(BpfBackend, RefusesAnotherAbiVersion)
@@ -122,7 +122,7 @@ TEST(BpfBackend, RefusesAnotherAbiVersion)
 	header.abi_version = LOTTERY_ABI_VERSION + 41;
 	pins.pin_set(header);
 	EXPECT_EQ(backend_error(pins.dir()),
-		  "lottery: the pinned map " + pins.dir() + "/info has ABI version " +
+		  "the pinned map " + pins.dir() + "/info has ABI version " +
 			  std::to_string(LOTTERY_ABI_VERSION + 41) + ", this lottery speaks " +
 			  std::to_string(LOTTERY_ABI_VERSION) + ": reload the tracer with this version");
 }
@@ -132,7 +132,7 @@ TEST(BpfBackend, RefusesRecordsOfAnotherSize)
 	HandMadePins pins;
 	pins.pin_set(good_header, sizeof(struct lottery_task) + 8);
 	EXPECT_EQ(backend_error(pins.dir()),
-		  "lottery: the pinned map " + pins.dir() + "/runnable holds " +
+		  "the pinned map " + pins.dir() + "/runnable holds " +
 			  std::to_string(sizeof(struct lottery_task) + 8) + "-byte values, this lottery expects " +
 			  std::to_string(sizeof(struct lottery_task)) + ": reload the tracer with this version");
 }
@@ -155,7 +155,7 @@ TEST(BpfBackend, SaysWhenTheTracerIsOnlyPartlyLoaded)
 {
 	HandMadePins pins;
 	pins.pin(SCHED_TRACE_INFO_MAP, BPF_MAP_TYPE_ARRAY, sizeof(good_header), 1, &good_header);
-	EXPECT_EQ(backend_error(pins.dir()), "lottery: the BPF tracer is only partly loaded (" +
+	EXPECT_EQ(backend_error(pins.dir()), "the BPF tracer is only partly loaded (" +
 						     pins.dir() + "/runnable is missing): " + reload_hint);
 }
 

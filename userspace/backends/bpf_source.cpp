@@ -70,7 +70,7 @@ public:
 private:
 	[[noreturn]] void unloaded(const std::string &why) const
 	{
-		throw BackendError("lottery: the BPF tracer was unloaded while lottery was running (" +
+		throw BackendError("the BPF tracer was unloaded while lottery was running (" +
 				   why + "): " + load_hint);
 	}
 
@@ -111,7 +111,7 @@ Snapshot BpfSource::take_snapshot()
 			snapshot.tasks.push_back(std::move(*decoded.task));
 		}
 	} catch (const BpfObjectError &error) {
-		throw BackendError(std::string("lottery: ") + error.what());
+		throw BackendError(error.what());
 	}
 	return snapshot;
 }
@@ -123,17 +123,17 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 	const std::string pin_dir = pin_dir_option.empty() ? SCHED_TRACE_PIN_DIR : pin_dir_option;
 
 	if (!may_use_bpf())
-		throw BackendError("lottery: the bpf backend needs root (CAP_BPF)");
+		throw BackendError("the bpf backend needs root (CAP_BPF)");
 	struct stat dir;
 	if (stat(pin_dir.c_str(), &dir)) {
 		std::string parent = parent_of(pin_dir);
 		if (!on_bpffs(parent))
-			throw BackendError("lottery: bpffs is not mounted at " + parent + ": " +
+			throw BackendError("bpffs is not mounted at " + parent + ": " +
 					   load_hint + " (it mounts it)");
-		throw BackendError(std::string("lottery: the BPF tracer is not loaded: ") + load_hint);
+		throw BackendError(std::string("the BPF tracer is not loaded: ") + load_hint);
 	}
 	if (!on_bpffs(pin_dir))
-		throw BackendError("lottery: " + pin_dir + " is not on a bpffs: " + load_hint);
+		throw BackendError(pin_dir + " is not on a bpffs: " + load_hint);
 
 	try {
 		TraceMaps maps = open_trace_maps(pin_dir);
@@ -142,16 +142,16 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 			throw BpfObjectError(errno, pin_dir + "/" SCHED_TRACE_RUNNABLE_MAP);
 		return std::make_unique<BpfSource>(pin_dir, std::move(maps), runnable.st_ino);
 	} catch (const MapLayoutError &error) {
-		throw BackendError(std::string("lottery: ") + error.what() +
+		throw BackendError(std::string(error.what()) +
 				   ": reload the tracer with this version");
 	} catch (const BpfObjectError &error) {
 		if (error.code() == std::errc::no_such_file_or_directory)
-			throw BackendError("lottery: the BPF tracer is only partly loaded (" +
+			throw BackendError("the BPF tracer is only partly loaded (" +
 					   error.object() + " is missing): " + load_hint);
 		if (error.code() == std::errc::operation_not_permitted ||
 		    error.code() == std::errc::permission_denied)
-			throw BackendError("lottery: the bpf backend needs root (CAP_BPF)");
-		throw BackendError(std::string("lottery: ") + error.what());
+			throw BackendError("the bpf backend needs root (CAP_BPF)");
+		throw BackendError(error.what());
 	}
 }
 

@@ -12,7 +12,8 @@
 namespace lottery {
 
 // A failure the user can act on; what() is one line that says what failed
-// and, where there is one, the command that fixes it.
+// and, where there is one, the command that fixes it, without the
+// "lottery: " prefix (the caller prints that).
 class BackendError : public std::runtime_error {
 	using std::runtime_error::runtime_error;
 };
