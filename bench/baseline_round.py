@@ -8,12 +8,13 @@ table, and format one line of output.
     baseline_round.py --pin-dir DIR [--rounds N]
 
 Prints one line of key=value pairs, like round_bench:
-    baseline entries=E rounds=N median_ns=M p99_ns=P
+    baseline entries=E rounds=N median_ns=M p99_ns=P cpu_median_ns=C
 """
 import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -57,6 +58,15 @@ def run_round(map_path, out):
     return len(tasks)
 
 
+def cpu_ns():
+    """CPU time of this process and of the bpftool runs it waited for."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return int(total * 1e9)
+
+
 def percentile(sorted_samples, fraction):
     index = int(fraction * (len(sorted_samples) - 1) + 0.5)
     return sorted_samples[min(index, len(sorted_samples) - 1)]
@@ -68,20 +78,23 @@ def main():
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     map_path = os.path.join(args.pin_dir, "runnable")
-    samples = []
+    samples, cpu_samples = [], []
     entries = 0
     try:
         with open(os.devnull, "w") as out:
             for _ in range(max(args.rounds, 1)):
-                start = time.monotonic_ns()
+                start, cpu_start = time.monotonic_ns(), cpu_ns()
                 entries = run_round(map_path, out)
+                cpu_samples.append(cpu_ns() - cpu_start)
                 samples.append(time.monotonic_ns() - start)
     except (OSError, subprocess.CalledProcessError) as error:
         detail = getattr(error, "stderr", "") or str(error)
         sys.exit(f"baseline_round: reading {map_path} with bpftool: {detail.strip()}")
     samples.sort()
+    cpu_samples.sort()
     print(f"baseline entries={entries} rounds={len(samples)} "
-          f"median_ns={percentile(samples, 0.5)} p99_ns={percentile(samples, 0.99)}")
+          f"median_ns={percentile(samples, 0.5)} p99_ns={percentile(samples, 0.99)} "
+          f"cpu_median_ns={percentile(cpu_samples, 0.5)}")
 
 
 if __name__ == "__main__":

@@ -143,25 +143,28 @@ void time_rounds(SnapshotSource &source, const Options &options)
 	int out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (out_fd < 0)
 		throw std::runtime_error(std::string("opening /dev/null: ") + std::strerror(errno));
-	std::vector<std::uint64_t> samples, phase_samples[phase_count];
+	std::vector<std::uint64_t> samples, cpu_samples, phase_samples[phase_count];
 	samples.reserve(options.rounds);
 	RoundOutcome last{};
 
 	for (int i = 0; i < 10 && !stop_requested; i++) // warm the caches and the allocator
 		run_one_round(source, scheduler, tally, filter, out_fd);
 	for (int i = 0; i < options.rounds && !stop_requested; i++) {
-		std::uint64_t start = now_ns();
+		std::uint64_t start = now_ns(), cpu_start = thread_cpu_ns();
 		last = run_one_round(source, scheduler, tally, filter, out_fd);
+		cpu_samples.push_back(thread_cpu_ns() - cpu_start);
 		samples.push_back(now_ns() - start);
 		for (int phase = 0; phase < phase_count; phase++)
 			phase_samples[phase].push_back(last.phase_ns[phase]);
 	}
 	close(out_fd);
 	TimingSummary summary = summarize(samples);
-	std::printf("round backend=%s entries=%zu candidates=%zu rounds=%zu median_ns=%llu p99_ns=%llu",
+	std::printf("round backend=%s entries=%zu candidates=%zu rounds=%zu median_ns=%llu p99_ns=%llu "
+		    "cpu_median_ns=%llu",
 		    source.name(), last.tasks, last.candidates, summary.samples,
 		    static_cast<unsigned long long>(summary.median_ns),
-		    static_cast<unsigned long long>(summary.p99_ns));
+		    static_cast<unsigned long long>(summary.p99_ns),
+		    static_cast<unsigned long long>(summarize(cpu_samples).median_ns));
 	for (int phase = 0; phase < phase_count; phase++)
 		std::printf(" %s_ns=%llu", phase_names[phase],
 			    static_cast<unsigned long long>(summarize(phase_samples[phase]).median_ns));

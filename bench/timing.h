@@ -19,6 +19,16 @@ inline std::uint64_t now_ns()
 	return static_cast<std::uint64_t>(now.tv_sec) * 1000000000ULL + now.tv_nsec;
 }
 
+// CPU time of the calling thread, kernel time included: on a loaded machine
+// it is what a round costs, where the wall time also counts the waits for a CPU.
+inline std::uint64_t thread_cpu_ns()
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+	return static_cast<std::uint64_t>(now.tv_sec) * 1000000000ULL + now.tv_nsec;
+}
+
 struct TimingSummary {
 	std::uint64_t median_ns = 0;
 	std::uint64_t p99_ns = 0;
