@@ -122,6 +122,12 @@ bench: deps build
 bench-quick: build
 	$(Q)bench/run.sh --quick --bin-dir $(BIN) --out $(BUILD_DIR)/bench
 
+# The paper's fairness experiment under lottery --enforce (root; about 15
+# minutes; FAIRNESS_SECONDS=10 for a quick one): table, CSV and plots in
+# $(BUILD_DIR)/fairness.
+fairness: build
+	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/fairness.sh
+
 # The VM runs Debian's stock kernel: build the module against its headers.
 VM_KVER ?= $(shell ls /lib/modules | grep -E -- '-amd64$$' | sort -V | tail -n 1)
 build-kmod-vm:

@@ -33,6 +33,7 @@ struct EnforceOptions {
 	std::optional<std::string> spawned_state;  // --spawned[=FILE]; empty: lottery-spawn's
 	std::optional<std::string> tickets_file;   // reread on SIGHUP
 	bool per_user = false;
+	bool compensation = true; // --no-compensation turns it off, for comparison
 	std::vector<TaskGroup> groups;
 	std::vector<std::vector<std::string>> commands; // lottery run -- COMMAND... [-- COMMAND...]
 	std::vector<std::uint64_t> command_tickets;	// `--tickets N` in run, in command order

@@ -112,8 +112,10 @@ bool EnforcedRun::reload_tickets()
 
 template <typename Done> bool EnforcedRun::wait(std::uint64_t deadline, Done done)
 {
-	const std::uint64_t tick = std::clamp<std::uint64_t>(options_.interval_ms * 100000ULL,
-							     1000000ULL, 10000000ULL);
+	// Fine enough to see a winner block well before its quantum ends, and
+	// a woken loser before it has run long: a few /proc reads a tick.
+	const std::uint64_t tick = std::clamp<std::uint64_t>(options_.interval_ms * 50000ULL,
+							     1000000ULL, 5000000ULL);
 	for (std::uint64_t now = monotonic_ns(); now < deadline; now = monotonic_ns()) {
 		int sig = signals_.wait_until(std::min(deadline, now + tick));
 		if (sig == SIGHUP && enforce_.tickets_file) {
@@ -180,8 +182,11 @@ bool EnforcedRun::play_round(SnapshotSource &source)
 
 	// The quantum ends early when every winner blocked: its CPUs would idle.
 	const std::uint64_t quantum_ns = options_.interval_ms * 1000000ULL;
-	bool go_on = wait(monotonic_ns() + quantum_ns, [&] { return enforcer_->winners_blocked(); });
-	enforcer_->end_quantum(scheduler_, quantum_ns);
+	bool go_on = wait(monotonic_ns() + quantum_ns, [&] {
+		enforcer_->hold_woken();
+		return enforcer_->winners_blocked();
+	});
+	enforcer_->end_quantum(enforce_.compensation ? &scheduler_ : nullptr, quantum_ns);
 	return go_on;
 }
 

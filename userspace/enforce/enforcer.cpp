@@ -129,6 +129,17 @@ bool Enforcer::winners_blocked() const
 	});
 }
 
+void Enforcer::hold_woken()
+{
+	for (auto &entry : managed_) {
+		const pid_t pid = entry.process.pid();
+		if (!entry.process.held() &&
+		    std::find(winners_.begin(), winners_.end(), pid) == winners_.end() &&
+		    entry.process.activity().runnable)
+			entry.process.hold();
+	}
+}
+
 bool Enforcer::any_runnable() const
 {
 	return std::any_of(managed_.begin(), managed_.end(), [](const ManagedEntry &entry) {
@@ -136,7 +147,7 @@ bool Enforcer::any_runnable() const
 	});
 }
 
-void Enforcer::end_quantum(Scheduler &scheduler, std::uint64_t quantum_ns)
+void Enforcer::end_quantum(Scheduler *scheduler, std::uint64_t quantum_ns)
 {
 	for (pid_t pid : winners_) {
 		ManagedEntry *entry = find(pid);
@@ -148,7 +159,8 @@ void Enforcer::end_quantum(Scheduler &scheduler, std::uint64_t quantum_ns)
 		// still runnable was cut short by the clock, or by other load.
 		std::uint64_t used = activity.runtime_ns - std::min(activity.runtime_ns,
 								     entry->runtime_at_release);
-		scheduler.record_usage(pid, activity.runnable ? quantum_ns : used, quantum_ns);
+		if (scheduler)
+			scheduler->record_usage(pid, activity.runnable ? quantum_ns : used, quantum_ns);
 	}
 	winners_.clear();
 }

@@ -3,8 +3,9 @@
 // view: a held process is stopped, so no tracer lists it, and it stays a
 // candidate until it wins. A released one is a candidate when the snapshot
 // lists one of its threads as runnable; otherwise it is blocked on its own
-// and left alone until it wakes. Each round the winners are released
-// (SIGCONT) and the other candidates held (SIGSTOP).
+// and left alone until it wakes; when it wakes during a quantum it is held
+// then, to wait for the next draw like any other. Each round the winners
+// are released (SIGCONT) and the other candidates held (SIGSTOP).
 #pragma once
 
 #include <cstdint>
@@ -62,12 +63,16 @@ public:
 	// Every winner of the round has blocked (or exited) on its own: its
 	// CPUs are idle, so the quantum can end early.
 	bool winners_blocked() const;
+	// Holds the released processes that are not winners and have woken
+	// since the draw: they wait for the next one.
+	void hold_woken();
 	// Some released process is runnable again (while no one was).
 	bool any_runnable() const;
 
 	// The winners' share of the quantum that they used: one that blocked
-	// before its quantum ended gets compensation tickets.
-	void end_quantum(Scheduler &scheduler, std::uint64_t quantum_ns);
+	// before its quantum ended gets compensation tickets (none without a
+	// scheduler).
+	void end_quantum(Scheduler *scheduler, std::uint64_t quantum_ns);
 
 	// SIGKILL to the processes `lottery run` started, and reaps them.
 	void kill_children();
