@@ -93,6 +93,7 @@ po::options_description visible_options()
 		("cpus", po::value<std::string>()->value_name("LIST"), "with --enforce, the CPUs the managed processes share, e.g. 0 or 0-1 (default: one CPU); one winner per CPU")
 		("spawned", po::value<std::string>()->implicit_value("")->value_name("FILE"), "with --enforce, manage lottery-spawn's workload (its state file)")
 		("tickets-file", po::value<std::string>()->value_name("FILE"), "with --enforce, 'PID TICKETS' lines that override --tickets, reread on SIGHUP")
+		("no-compensation", "with --enforce, no compensation tickets for winners that block early (to measure what they do)")
 		("per-user", "with --enforce, every user gets an equal share, split among their processes by tickets")
 		("group", po::value<std::vector<std::string>>()->composing()->value_name("NAME[:SHARE]=PID,..."),
 		 "with --enforce, manage these processes as a group: groups share the CPUs in the ratio of their SHAREs (default 1), split inside by tickets (repeatable)")
@@ -131,7 +132,7 @@ void check_enforce_options(const po::variables_map &vm, const CliOptions &option
 {
 	const EnforceOptions &enforce = options.enforce;
 	if (!enforce.enabled) {
-		for (const char *name : {"cpus", "spawned", "tickets-file", "per-user", "group"})
+		for (const char *name : {"cpus", "spawned", "tickets-file", "per-user", "group", "no-compensation"})
 			if (vm.count(name))
 				throw UsageError(std::string("--") + name + " needs --enforce (or lottery run)");
 		return;
@@ -170,6 +171,7 @@ void parse_enforce_options(const po::variables_map &vm, CliOptions &options)
 	if (vm.count("tickets-file"))
 		enforce.tickets_file = vm["tickets-file"].as<std::string>();
 	enforce.per_user = vm.count("per-user");
+	enforce.compensation = !vm.count("no-compensation");
 	if (vm.count("group")) {
 		for (const auto &text : vm["group"].as<std::vector<std::string>>()) {
 			std::string error;
