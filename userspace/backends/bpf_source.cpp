@@ -3,7 +3,11 @@
 // its pinned hash map (bpf/sched_trace.bpf.c, loaded by lottery-tracer).
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <ctime>
+#include <fcntl.h>
+
+#include <bpf/bpf.h>
 
 #include <linux/capability.h>
 #include <linux/magic.h>
@@ -66,6 +70,7 @@ public:
 
 	const char *name() const override { return "bpf"; }
 	Snapshot take_snapshot() override;
+	bool still_runnable(const RunnableTask &task) override;
 
 private:
 	[[noreturn]] void unloaded(const std::string &why) const
@@ -114,6 +119,39 @@ Snapshot BpfSource::take_snapshot()
 		throw BackendError(error.what());
 	}
 	return snapshot;
+}
+
+// The task's state letter in /proc/PID/stat (a thread id works there too),
+// or 0 when it is gone. The comm in parentheses may hold anything.
+char proc_state(std::int32_t pid)
+{
+	char path[32], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *close_paren = strrchr(buf, ')');
+	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
+}
+
+bool BpfSource::still_runnable(const RunnableTask &task)
+{
+	char state = proc_state(task.pid);
+	if (state == 'R')
+		return true;
+	// Forget the record only if the tracer has not refreshed it since our
+	// snapshot: a task woken meanwhile keeps its fresh one.
+	__u32 key = static_cast<__u32>(task.pid);
+	struct lottery_task current;
+	if (bpf_map_lookup_elem(maps_.runnable.get(), &key, &current) == 0 &&
+	    current.last_seen_ns == task.last_seen_ns)
+		bpf_map_delete_elem(maps_.runnable.get(), &key);
+	return false;
 }
 
 } // namespace

@@ -23,6 +23,14 @@ public:
 	virtual ~SnapshotSource() = default;
 	virtual const char *name() const = 0;	// "bpf" or "chardev"
 	virtual Snapshot take_snapshot() = 0;	// throws BackendError
+
+	// Asked of a winner before it is announced. A tracer sees a task leave
+	// the runqueue only through the sched_switch tracepoint; a kernel that
+	// does not emit it for some task (seen on a Firecracker 6.18 host, for
+	// its agent's threads) leaves a record behind. A source that can be
+	// stale checks the task's live state, forgets the record if it is, and
+	// says false; the caller then draws again without it.
+	virtual bool still_runnable(const RunnableTask &) { return true; }
 };
 
 enum class BackendKind { Auto, Bpf, Chardev };

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "stop_signals.h"
 #include "tally.h"
+#include "text_format.h"
 
 namespace lottery {
 
@@ -27,7 +28,40 @@ std::uint32_t resolve_user(const std::string &name)
 	}
 	if (const struct passwd *pw = getpwnam(name.c_str()))
 		return pw->pw_uid;
-	throw UsageError("--user " + name + ": no such user");
+	throw UsageError("--user " + text::printable(name) + ": no such user");
+}
+
+// Drops every candidate the source says is stale: --debug's table is read
+// by people, who should see only tasks that are really runnable. (Checking
+// everyone costs a /proc read each, too much for every round at scale.)
+void drop_stale(CandidateSet &candidates, SnapshotSource &source, std::vector<Candidate> &stale)
+{
+	std::erase_if(candidates.candidates, [&](const Candidate &c) {
+		if (source.still_runnable(c.task))
+			return false;
+		candidates.total_tickets -= c.tickets;
+		stale.push_back(c);
+		return true;
+	});
+}
+
+// Draws until the winner is confirmed runnable by the source, dropping
+// stale records from the candidates (and from the source) as it goes; the
+// tally then sees only the tasks the round was really drawn among.
+RoundResult draw_confirmed(Scheduler &scheduler, CandidateSet &candidates, SnapshotSource &source,
+			   std::vector<Candidate> &stale)
+{
+	for (;;) {
+		RoundResult result = scheduler.run_round(candidates);
+		if (!result.winner || source.still_runnable(result.winner->task))
+			return result;
+		std::int32_t pid = result.winner->task.pid;
+		std::erase_if(candidates.candidates,
+			      [pid](const Candidate &c) { return c.task.pid == pid; });
+		candidates.total_tickets -= result.winner->tickets;
+		scheduler.forget(pid);
+		stale.push_back(*result.winner);
+	}
 }
 
 } // namespace
@@ -73,15 +107,23 @@ int run_rounds(const CliOptions &options, std::ostream &out, std::ostream &err)
 			break;
 		}
 		CandidateSet candidates = select_candidates(snapshot, filter, options.tickets);
-		RoundResult result = scheduler.run_round(candidates);
+		std::vector<Candidate> stale;
+		if (options.debug)
+			drop_stale(candidates, *source, stale);
+		RoundResult result = draw_confirmed(scheduler, candidates, *source, stale);
+		result.round = round + 1;
 		tally.record(result, candidates);
 		std::string why = result.winner ? "" : why_no_candidates(candidates, snapshot);
 		if (options.json) {
 			out << format_round_json(result, options.debug ? &candidates : nullptr, why)
 			    << '\n';
 		} else {
-			if (options.debug)
+			if (options.debug) {
 				out << format_candidate_table(candidates);
+				for (const auto &c : stale)
+					out << "dropped pid " << c.task.pid
+					    << ": its record said runnable, the kernel says it is not\n";
+			}
 			out << format_round_text(result, why) << '\n';
 		}
 		out.flush();
