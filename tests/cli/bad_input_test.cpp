@@ -59,6 +59,19 @@ const BadInput arguments[] = {
 	{"PidNotANumber", {"--pid", "init"}, 2, "--pid"},
 	{"CommTooLong", {"--comm", "a-name-longer-than-fifteen"}, 2, "--comm"},
 	{"UnknownUser", {"--user", "no-such-user-here"}, 2, "no such user"},
+	// Typed input comes back escaped: a control byte never makes a second line.
+	{"BackendWithNewline", {"--backend", "a\nb"}, 2, "unknown backend 'a\\x0ab'"},
+	{"OptionWithEscape", {"--tick\x1b[2J"}, 2, "unrecognised option '--tick\\x1b[2J'"},
+	{"IntervalWithNewline", {"1\n"}, 2, "not '1\\x0a'"},
+	{"TicketsWithNewline", {"--tickets", "12\n34=5"}, 2, "--tickets 12\\x0a34=5"},
+	{"UserWithNewline", {"--user", "x\ny"}, 2, "--user x\\x0ay: no such user"},
+	// --enforce refuses CPUs before it touches anything (pid 2^22: no such process).
+	{"CpusOffline", {"--enforce", "--pid", "4194304", "--cpus", "1023"}, 2, "CPU 1023 does not exist"},
+	{"CpusBeyondCpuSetSize", {"--enforce", "--pid", "4194304", "--cpus", "1024"}, 2, "--cpus"},
+	{"CpusBackwards", {"--enforce", "--pid", "4194304", "--cpus", "3-1"}, 2, "bad CPU list '3-1'"},
+	{"EnforceWithoutProcesses", {"--enforce"}, 2, "--enforce needs processes to manage"},
+	{"CpusWithoutEnforce", {"--cpus", "0"}, 2, "--cpus needs --enforce"},
+	{"RunWithoutCommand", {"run", "--tickets", "3"}, 2, "run needs a command"},
 };
 // clang-format on
 

@@ -8,6 +8,7 @@
 
 #include "lottery_version.h"
 #include "option_values.h"
+#include "text_format.h"
 
 namespace po = boost::program_options;
 
@@ -19,6 +20,13 @@ const char usage_line[] = "usage: lottery [--backend auto|bpf|chardev] [options]
 			  "       lottery --enforce --pid PID... [options] [INTERVAL_MS]\n"
 			  "       lottery run [options] [INTERVAL_MS] -- COMMAND [ARGS...] [-- COMMAND...]";
 
+// User input inside a message: in quotes, with control bytes escaped, so
+// that the error stays one line whatever was typed.
+std::string quoted(const std::string &text)
+{
+	return "'" + text::printable(text) + "'";
+}
+
 BackendKind parse_backend(const std::string &name)
 {
 	if (name == "auto")
@@ -27,7 +35,7 @@ BackendKind parse_backend(const std::string &name)
 		return BackendKind::Bpf;
 	if (name == "chardev")
 		return BackendKind::Chardev;
-	throw UsageError("unknown backend '" + name + "' (expected auto, bpf or chardev)");
+	throw UsageError("unknown backend " + quoted(name) + " (expected auto, bpf or chardev)");
 }
 
 Policy parse_policy(const std::string &name)
@@ -36,7 +44,7 @@ Policy parse_policy(const std::string &name)
 		return Policy::Lottery;
 	if (name == "stride")
 		return Policy::Stride;
-	throw UsageError("unknown policy '" + name + "' (expected lottery or stride)");
+	throw UsageError("unknown policy " + quoted(name) + " (expected lottery or stride)");
 }
 
 // Boost accepts "-5" for an unsigned and wraps it; parse by hand instead.
@@ -56,7 +64,7 @@ std::uint64_t parse_count(const std::string &what, const std::string &text, std:
 	}
 	if (!digits || value < min || value > max)
 		throw UsageError(what + " must be a whole number from " + std::to_string(min) +
-				 " to " + std::to_string(max) + ", not '" + text + "'");
+				 " to " + std::to_string(max) + ", not " + quoted(text));
 	return value;
 }
 
@@ -213,7 +221,8 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 			  vm);
 		po::notify(vm);
 	} catch (const po::error &e) {
-		throw UsageError(e.what());
+		// Boost quotes the offending argument as typed.
+		throw UsageError(text::printable(e.what()));
 	}
 
 	CliOptions options;
@@ -241,7 +250,7 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 	if (vm.count("interval")) {
 		const auto &values = vm["interval"].as<std::vector<std::string>>();
 		if (values.size() > 1)
-			throw UsageError("one interval only, got '" + values[1] + "' as well");
+			throw UsageError("one interval only, got " + quoted(values[1]) + " as well");
 		options.interval_ms = parse_count("the interval (ms)", values[0], 1, max_interval_ms);
 	}
 	options.backend = parse_backend(vm["backend"].as<std::string>());
@@ -270,7 +279,7 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 			}
 			auto parsed = parse_ticket_override(text, &error);
 			if (!parsed)
-				throw UsageError("--tickets " + text + ": " + error);
+				throw UsageError("--tickets " + text::printable(text) + ": " + error);
 			options.tickets.by_pid[parsed->first] = parsed->second;
 		}
 	}
@@ -282,8 +291,8 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 	if (vm.count("comm")) {
 		for (const auto &name : vm["comm"].as<std::vector<std::string>>()) {
 			if (name.empty() || name.size() >= 16)
-				throw UsageError("--comm '" + name +
-						 "': a command name has 1 to 15 characters");
+				throw UsageError("--comm " + quoted(name) +
+						 ": a command name has 1 to 15 characters");
 			options.filter.comms.push_back(name);
 		}
 	}
