@@ -45,7 +45,7 @@ cleanup() {
 	rm -rf "$TOOLS"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 start() { "$@" & last=$!; started+=("$last"); }
 reap() {

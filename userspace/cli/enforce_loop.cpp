@@ -2,14 +2,11 @@
 #include "enforce_loop.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
-#include <ctime>
 #include <fcntl.h>
 #include <memory>
 #include <ostream>
 #include <random>
-#include <system_error>
 
 #include "enforce_report.h"
 #include "enforce_setup.h"
@@ -18,6 +15,7 @@
 #include "proc_reader.h"
 #include "report.h"
 #include "stop_signals.h"
+#include "text_format.h"
 #include "tickets_file.h"
 
 namespace lottery {
@@ -62,7 +60,8 @@ public:
 	EnforcedRun(const CliOptions &options, std::ostream &out, std::ostream &err)
 		: options_(options), enforce_(options.enforce), out_(out), err_(err),
 		  seed_(options.seed ? *options.seed : std::random_device{}()),
-		  scheduler_(options.policy, seed_), tickets_(options.tickets)
+		  scheduler_(options.policy, seed_), base_tickets_(options.tickets),
+		  tickets_(options.tickets)
 	{
 	}
 
@@ -85,7 +84,8 @@ private:
 	std::uint64_t seed_;
 	Scheduler scheduler_;
 	WinTally tally_;
-	TicketOverrides tickets_; // the command line's, then the file's over them
+	TicketOverrides base_tickets_; // --tickets, and run's --tickets N per command
+	TicketOverrides tickets_;      // base_tickets_ with the tickets file's over them
 	StopSignals signals_;
 	Guardian *guardian_ = nullptr;
 	Enforcer *enforcer_ = nullptr;
@@ -104,7 +104,7 @@ bool EnforcedRun::reload_tickets()
 		err_ << "lottery: " << *enforce_.tickets_file << ": " << error << '\n';
 		return false;
 	}
-	tickets_ = options_.tickets;
+	tickets_ = base_tickets_;
 	for (const auto &[pid, tickets] : loaded->by_pid)
 		tickets_.by_pid[pid] = tickets;
 	return true;
@@ -217,10 +217,16 @@ int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 {
 	if (enforce_.tickets_file && !reload_tickets())
 		return 2;
+	// A stopped agent would leave the held processes stopped for as long
+	// as it is: Ctrl-Z (and terminal output from the background) must not
+	// stop it.
+	for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU})
+		signal(sig, SIG_IGN);
 	winners_ = cpus.size();
 	for (const auto &command : enforce_.commands)
 		if (!find_program(command.front()))
-			throw LaunchError("cannot run '" + command.front() + "': command not found");
+			throw LaunchError("cannot run '" + text::printable(command.front()) +
+					  "': command not found");
 	Guardian guardian;
 	guardian_ = &guardian;
 
@@ -229,8 +235,10 @@ int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 	for (std::size_t i = 0; i < enforce_.commands.size(); ++i) {
 		pending.emplace_back(enforce_.commands[i]);
 		entries.push_back(ManagedEntry{ManagedProcess::open(pending.back().pid()), true});
-		if (i < enforce_.command_tickets.size())
-			tickets_.by_pid[pending.back().pid()] = enforce_.command_tickets[i];
+		if (i < enforce_.command_tickets.size()) {
+			const pid_t pid = pending.back().pid();
+			base_tickets_.by_pid[pid] = tickets_.by_pid[pid] = enforce_.command_tickets[i];
+		}
 	}
 	if (!pending.empty())
 		first_command_ = pending.front().pid();

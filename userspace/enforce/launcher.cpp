@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
+#include "text_format.h"
+
 namespace lottery {
 
 namespace {
@@ -23,11 +25,13 @@ ssize_t retry_read(int fd, void *buffer, size_t size)
 
 [[noreturn]] void exec_when_told(const std::vector<std::string> &argv, int go, int report)
 {
-	// The agent blocks the signals it waits for; the command must not
-	// inherit that.
+	// The agent blocks the signals it waits for, and ignores job control:
+	// the command must inherit neither.
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, nullptr);
+	for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) // the agent ignores these
+		signal(sig, SIG_DFL);
 	char byte;
 	if (retry_read(go, &byte, 1) != 1)
 		_exit(127); // the agent gave up on us (or died) before we started
@@ -92,7 +96,7 @@ void PendingCommand::start()
 	if (n == sizeof(err)) {
 		waitpid(pid_, nullptr, 0);
 		pid_ = -1;
-		throw LaunchError("cannot run '" + program_ + "': " + std::strerror(err));
+		throw LaunchError("cannot run '" + text::printable(program_) + "': " + std::strerror(err));
 	}
 }
 
