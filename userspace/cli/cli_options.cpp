@@ -84,7 +84,7 @@ po::options_description visible_options()
 		("seed", po::value<std::string>()->value_name("N"), "seed the draw, for a reproducible run")
 		("policy", po::value<std::string>()->default_value("lottery")->value_name("NAME"), "lottery or stride")
 		("tickets,t", po::value<std::vector<std::string>>()->composing()->value_name("PID=N"),
-		 "PID=N: give task or process PID N tickets instead of its nice weight (repeatable)")
+		 "PID=N: give task or process PID N tickets instead of its nice weight (repeatable); in lottery run, N alone is for the next command")
 		("pid,p", po::value<std::vector<std::string>>()->composing()->value_name("PID"),
 		 "only draw among this task or process; with --enforce, a process to manage, all its threads (repeatable)")
 		("user,u", po::value<std::vector<std::string>>()->composing()->value_name("USER"),
@@ -99,7 +99,7 @@ po::options_description visible_options()
 		("device", po::value<std::string>()->value_name("PATH"), "chardev backend: the device to read")
 		("enforce,e", "make the decisions take effect: the winners run, the other managed processes are held")
 		("cpus", po::value<std::string>()->value_name("LIST"), "with --enforce, the CPUs the managed processes share, e.g. 0 or 0-1 (default: one CPU); one winner per CPU")
-		("spawned", po::value<std::string>()->implicit_value("")->value_name("FILE"), "with --enforce, manage lottery-spawn's workload (its state file)")
+		("spawned", po::value<std::string>()->implicit_value("")->value_name("FILE"), "with --enforce, manage lottery-spawn's workload, from its state file (default: lottery-spawn's own)")
 		("tickets-file", po::value<std::string>()->value_name("FILE"), "with --enforce, 'PID TICKETS' lines that override --tickets, reread on SIGHUP")
 		("no-compensation", "with --enforce, no compensation tickets for winners that block early (to measure what they do)")
 		("per-user", "with --enforce, every user gets an equal share, split among their processes by tickets")
