@@ -68,7 +68,7 @@ $(CMAKE_OUT)/CMakeCache.txt: CMakeLists.txt
 		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
 
 build: build-ebpf $(CMAKE_OUT)/CMakeCache.txt
-	$(Q)cmake --build $(CMAKE_OUT) -j $(JOBS) $(if $(filter 1,$(V)),-- VERBOSE=1,)
+	$(Q)cmake --build $(CMAKE_OUT) -j $(JOBS) -- --no-print-directory $(if $(filter 1,$(V)),VERBOSE=1,)
 
 build-tests: build
 
@@ -121,6 +121,29 @@ bench: deps build
 
 bench-quick: build
 	$(Q)bench/run.sh --quick --bin-dir $(BIN) --out $(BUILD_DIR)/bench
+
+# --- hardening: fuzzing, sanitizers, stress ----------------------------------
+# Every libFuzzer target (fuzz/), FUZZ_SECONDS each, on copies of fuzz/corpus/.
+FUZZ_SECONDS ?= 180
+fuzz:
+	$(Q)fuzz/run.sh --build-dir $(BUILD_DIR)/fuzz --seconds $(FUZZ_SECONDS)
+
+# The unit and root tests again, built with ASan and UBSan (root tests need root).
+ASAN_OUT := $(BUILD_DIR)/asan
+test-asan: build-ebpf
+	$(call msg,CMAKE,$(ASAN_OUT))
+	$(Q)cmake -S . -B $(ASAN_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DLOTTERY_SANITIZE=ON \
+		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
+	$(Q)cmake --build $(ASAN_OUT) -j $(JOBS)
+	$(Q)cd $(ASAN_OUT) && ctest --output-on-failure -L '^(unit|root)$$' \
+		-LE '^(packaging|bench|stress|vm|fuzz)$$' $(CTEST_ARGS)
+
+# The stress tests at full length (`make test` runs them short): fork/exit
+# churn against the tracer and the agent, signals at random points of an
+# enforced run, and the module under readers, churn and rmmod in the VM.
+stress: build build-kmod-vm
+	$(Q)cd $(CMAKE_OUT) && LOTTERY_STRESS=long ctest --output-on-failure -L stress -LE vm $(CTEST_ARGS)
+	$(Q)tests/vm/run.sh --bin-dir $(BIN) --out $(BUILD_DIR)/vm-stress --only stress --env VMTEST_STRESS=long
 
 # The paper's fairness experiment under lottery --enforce (root; about 15
 # minutes; FAIRNESS_SECONDS=10 for a quick one): table, CSV and plots in
