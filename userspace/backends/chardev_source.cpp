@@ -68,17 +68,20 @@ private:
 	std::vector<std::byte> buffer_; // reused across rounds
 };
 
+// Installed through DKMS or built in a source tree: both ways of loading.
+constexpr const char *load_hint =
+	"load the module with 'sudo modprobe lottery' (packages, DKMS) or 'sudo make load-kmod'"
+	" (source tree)";
+
 [[noreturn]] void throw_open_error(const std::string &path, int err)
 {
 	if (err == ENOENT)
-		throw BackendError(path + " not found: load the module with 'sudo insmod lottery.ko'"
-					  " (or 'sudo make load-kmod')");
+		throw BackendError(path + " not found: " + load_hint);
 	if (err == EACCES || err == EPERM)
 		throw BackendError(path + ": permission denied: it is root-only unless the module"
 					  " is loaded with another mode=; run lottery as root");
 	if (err == ENXIO || err == ENODEV)
-		throw BackendError(path + ": no driver behind it: load the module with"
-					  " 'sudo insmod lottery.ko' (or 'sudo make load-kmod')");
+		throw BackendError(path + ": no driver behind it: " + load_hint);
 	throw BackendError("cannot open " + path + ": " + std::strerror(err));
 }
 
