@@ -46,6 +46,16 @@ bool on_bpffs(const std::string &path)
 	return statfs(path.c_str(), &fs) == 0 && fs.f_type == BPF_FS_MAGIC;
 }
 
+// An empty pin directory (made by hand, or by an unload that could not
+// remove it) means no tracer, not half of one.
+bool holds_a_map(const std::string &pin_dir)
+{
+	for (const char *name : {SCHED_TRACE_INFO_MAP, SCHED_TRACE_RUNNABLE_MAP, SCHED_TRACE_MISSES_MAP})
+		if (access((pin_dir + "/" + name).c_str(), F_OK) == 0)
+			return true;
+	return false;
+}
+
 std::string parent_of(const std::string &path)
 {
 	auto slash = path.find_last_of('/');
@@ -183,6 +193,8 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 		throw BackendError(std::string(error.what()) +
 				   ": reload the tracer with this version");
 	} catch (const BpfObjectError &error) {
+		if (error.code() == std::errc::no_such_file_or_directory && !holds_a_map(pin_dir))
+			throw BackendError(std::string("the BPF tracer is not loaded: ") + load_hint);
 		if (error.code() == std::errc::no_such_file_or_directory)
 			throw BackendError("the BPF tracer is only partly loaded (" +
 					   error.object() + " is missing): " + load_hint);
