@@ -143,7 +143,7 @@ test-asan: build-ebpf
 # enforced run, and the module under readers, churn and rmmod in the VM.
 stress: build build-kmod-vm
 	$(Q)cd $(CMAKE_OUT) && LOTTERY_STRESS=long ctest --output-on-failure -L stress -LE vm $(CTEST_ARGS)
-	$(Q)tests/vm/run.sh --bin-dir $(BIN) --out $(BUILD_DIR)/vm-stress --only stress --env VMTEST_STRESS=long
+	$(Q)tests/vm/run.sh --bin-dir $(BIN) --out $(BUILD_DIR)/vm-stress --only 'stress|dmesg' --env VMTEST_STRESS=long
 
 # The paper's fairness experiment under lottery --enforce (root; about 15
 # minutes; FAIRNESS_SECONDS=10 for a quick one): table, CSV and plots in
