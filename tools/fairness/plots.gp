@@ -2,7 +2,7 @@
 # The fairness plots, from scripts/fairness.sh's output in `dir`:
 # observed against allocated ratio, and cumulative shares over time.
 # Called as: gnuplot -e "dir='...'; ratios='1 2 ...'; policies='lottery stride'" plots.gp
-set terminal pngcairo size 900,600 font ",11"
+set terminal pngcairo size 900,600 font ",11" noenhanced
 set datafile separator ","
 set grid
 set key left top
@@ -15,6 +15,7 @@ set title "Relative rate accuracy: observed against allocated CPU ratio"
 set xlabel "allocated ratio (A:B tickets)"
 set ylabel "observed ratio (A:B CPU time)"
 set xrange [0:*]
+set autoscale xfixmax
 set yrange [0:*]
 plot x title "allocated" with lines dashtype 2 lc rgb "gray", \
      for [p in policies] csv using (strcol(1) eq 'ratio' && strcol(2) eq p ? $3 : NaN):5 \
@@ -26,6 +27,7 @@ set xlabel "seconds"
 set ylabel "A's share of the CPU time"
 set yrange [0:1]
 set xrange [0:*]
+set autoscale xfixmax
 set key right bottom
 do for [p in policies] {
 	set title p

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <system_error>
+#include <unordered_set>
 
 #include "proc_reader.h"
 
@@ -89,22 +90,30 @@ void ManagedProcess::pin(const cpu_set_t &cpus, Guardian &guardian)
 	if (first)
 		guardian.manage(pid_, pidfd_.get(), original_.process_affinity);
 	announced_ = true;
+	std::unordered_set<pid_t> live;
 	for (pid_t tid : list_threads(proc_dir_.get())) {
-		if (original_.thread_affinity.count(tid))
+		live.insert(tid);
+		if (pinned_.count(tid))
 			continue;
 		cpu_set_t current;
 		if (sched_getaffinity(tid, sizeof(current), &current) < 0)
 			continue; // exited meanwhile
 		// A thread created after pinning inherited the pinned set: its
-		// own choice is unknown, so it goes back to the process's.
+		// own choice is unknown, so it goes back to the process's. Only
+		// threads whose affinity differs from the process's are
+		// remembered, so that thread churn costs no memory.
 		const cpu_set_t &original =
 			!first && CPU_EQUAL(&current, &cpus) ? original_.process_affinity : current;
-		guardian.thread_affinity(pid_, tid, original);
-		original_.thread_affinity[tid] = original;
+		if (!CPU_EQUAL(&original, &original_.process_affinity)) {
+			guardian.thread_affinity(pid_, tid, original);
+			original_.thread_affinity[tid] = original;
+		}
 		if (sched_setaffinity(tid, sizeof(cpus), &cpus) < 0 && errno != ESRCH)
 			throw ManageError("cannot pin " + named(pid_, task_.comm) + " thread " +
 					  std::to_string(tid) + ": " + std::strerror(errno));
 	}
+	pinned_ = std::move(live);
+	std::erase_if(original_.thread_affinity, [&](const auto &entry) { return !pinned_.count(entry.first); });
 }
 
 bool ManagedProcess::hold()

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "guardian.h"
 #include "pidfd.h"
@@ -72,6 +73,7 @@ private:
 	OriginalSettings original_{};
 	bool held_ = false;
 	bool announced_ = false; // the guardian knows it
+	std::unordered_set<pid_t> pinned_; // its threads as of the last pin()
 };
 
 } // namespace lottery

@@ -16,6 +16,7 @@ struct OriginalSettings {
 	// The process leader's affinity: what a thread that first appeared
 	// after pinning (and so inherited the pinned set) goes back to.
 	cpu_set_t process_affinity;
+	// Only the threads whose own affinity differed from the process's.
 	std::unordered_map<pid_t, cpu_set_t> thread_affinity;
 
 	const cpu_set_t &affinity_of(pid_t tid) const
