@@ -91,8 +91,8 @@ TEST_F(EnforcedRunTest, StrideTwoToOneGivesTwiceTheCpu)
 {
 	std::string out;
 	double ratio = observed_ratio(*this, {"--policy", "stride", "--rounds", "60"}, out);
-	EXPECT_GE(ratio, 1.6) << out;
-	EXPECT_LE(ratio, 2.5) << out;
+	EXPECT_GE(ratio, 1.5) << out;
+	EXPECT_LE(ratio, 2.6) << out;
 }
 
 TEST_F(EnforcedRunTest, RunStartsItsCommandsManagedAndEndsWithThem)
@@ -168,6 +168,21 @@ TEST_F(EnforcedRunTest, PerUserGivesEachUserTheSameShare)
 	ASSERT_GT(first, 0u) << out;
 	EXPECT_EQ(first, second);
 	EXPECT_NEAR(static_cast<double>(one), static_cast<double>(first + second), 2) << out;
+}
+
+TEST_F(EnforcedRunTest, GroupsShareInTheRatioOfTheirShares)
+{
+	ChildProcess alone = spawn_cpu_task(), first = spawn_cpu_task(), second = spawn_cpu_task();
+	AgentProcess agent(enforce_args({"--json", "--policy", "stride", "--rounds", "12", "--group",
+					 "solo=" + pid_text(alone), "--group",
+					 "pair:3=" + pid_text(first) + "," + pid_text(second), "20"}));
+	ASSERT_EQ(agent.wait(10s), 0) << agent.err();
+	const std::string out = agent.out();
+	const auto one = summary_tickets(out, alone.pid());
+	const auto a = summary_tickets(out, first.pid()), b = summary_tickets(out, second.pid());
+	ASSERT_GT(one, 0u) << out;
+	EXPECT_EQ(a, b);
+	EXPECT_NEAR(static_cast<double>(a + b), 3.0 * static_cast<double>(one), 2) << out;
 }
 
 } // namespace
