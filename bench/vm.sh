@@ -11,7 +11,7 @@ bench_vm() {
 	if ! "$repo/tests/vm/run.sh" --bin-dir "$bin_dir" --out "$vm_out" --cases "$here/vm" \
 		--add "$bin_dir/round_bench=/usr/bin/round_bench" \
 		--env "BENCH_ROUNDS=$vm_rounds" --env "BENCH_BUSY=$vm_busy" --env "BENCH_SLEEPERS=$vm_sleepers" \
-		--env VMTEST_CASE_TIMEOUT=900 --timeout 1200 >"$out/vm.log" 2>&1; then
+		--env "VMTEST_CASE_TIMEOUT=$vm_timeout" --timeout $((vm_timeout + 120)) >"$out/vm.log" 2>&1; then
 		broken "vm round, chardev / bpf" "the VM run failed: $(tail -n 1 "$out/vm.log")"
 		return
 	fi
