@@ -60,6 +60,12 @@ WorkloadTask start_task(const std::string &program, int nice, double seconds)
 	if (pid == 0) {
 		close(report[0]);
 		setsid(); // not killed with the terminal's foreground job
+		// Nor holding our stdout: `pids=$(lottery-spawn ...)` must see EOF
+		// when the spawner exits, not when the last task does.
+		int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null_fd >= 0)
+			for (int fd = 0; fd <= 2; fd++)
+				dup2(null_fd, fd);
 		int err = 0;
 		if (setpriority(PRIO_PROCESS, 0, nice) < 0) {
 			err = errno;
