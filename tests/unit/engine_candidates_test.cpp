@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <limits>
+#include <random>
+#include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -179,4 +183,84 @@ TEST(SumTickets, RefusesOverflow)
 	std::vector<Candidate> huge(2);
 	huge[0].tickets = huge[1].tickets = std::uint64_t{1} << 63;
 	EXPECT_THROW(sum_tickets(huge), std::overflow_error);
+}
+
+namespace {
+
+// Pids, comm and nice of the candidates, to compare a sort with the expected one.
+std::vector<std::tuple<std::int32_t, std::string, int>> identities(const std::vector<RunnableTask> &tasks)
+{
+	std::vector<std::tuple<std::int32_t, std::string, int>> out;
+	for (const auto &t : tasks)
+		out.emplace_back(t.pid, t.comm, t.nice);
+	return out;
+}
+
+std::vector<RunnableTask> tasks_of(const CandidateSet &set)
+{
+	std::vector<RunnableTask> out;
+	for (const auto &c : set.candidates)
+		out.push_back(c.task);
+	return out;
+}
+
+std::vector<RunnableTask> stably_sorted_by_pid(std::vector<RunnableTask> tasks)
+{
+	std::stable_sort(tasks.begin(), tasks.end(),
+			 [](const auto &a, const auto &b) { return a.pid < b.pid; });
+	return tasks;
+}
+
+} // namespace
+
+// At real sizes the sort is a radix sort on the pid: every task must come
+// out whole (its comm and tickets with it), in pid order.
+TEST(SelectCandidates, ThousandsOfShuffledTasksComeOutByPidWithTheirTickets)
+{
+	std::mt19937 random(6);
+	Snapshot snapshot;
+	std::uniform_int_distribution<std::int32_t> pid(1, 1 << 22), nice(-20, 19);
+	for (int i = 0; i < 5000; i++) {
+		RunnableTask t = task(pid(random), 1, "t" + std::to_string(i), nice(random));
+		if (i % 10 == 0)
+			t.policy = SchedPolicy::Fifo;
+		snapshot.tasks.push_back(t);
+	}
+	std::vector<RunnableTask> normal, realtime;
+	for (const auto &t : snapshot.tasks)
+		(is_realtime(t.policy) ? realtime : normal).push_back(t);
+
+	auto set = select_candidates(snapshot, {}, {});
+	EXPECT_EQ(identities(tasks_of(set)), identities(stably_sorted_by_pid(normal)));
+	EXPECT_EQ(identities(set.realtime), identities(stably_sorted_by_pid(realtime)));
+	for (const auto &c : set.candidates)
+		ASSERT_EQ(c.tickets, nice_to_weight(c.task.nice)) << "pid " << c.task.pid;
+}
+
+// Pids from the whole int32 range (no kernel makes them, a test or a fuzzer
+// can) take every pass of the radix sort; equal pids keep the snapshot's order.
+TEST(SelectCandidates, AnyInt32PidsSortAndEqualPidsKeepTheirOrder)
+{
+	std::mt19937 random(7);
+	Snapshot snapshot;
+	std::uniform_int_distribution<std::int32_t> any_pid(std::numeric_limits<std::int32_t>::min(),
+							    std::numeric_limits<std::int32_t>::max());
+	for (std::int32_t pid : {std::numeric_limits<std::int32_t>::max(), 0, -1,
+				 std::numeric_limits<std::int32_t>::min(), 5, 5, 5})
+		snapshot.tasks.push_back(task(pid, 1, "edge" + std::to_string(snapshot.tasks.size())));
+	for (int i = 0; i < 2000; i++)
+		snapshot.tasks.push_back(task(any_pid(random), 1, "any" + std::to_string(i)));
+	std::shuffle(snapshot.tasks.begin(), snapshot.tasks.end(), random);
+
+	auto set = select_candidates(snapshot, {}, {});
+	EXPECT_EQ(identities(tasks_of(set)), identities(stably_sorted_by_pid(snapshot.tasks)));
+}
+
+TEST(SelectCandidates, TasksThatAllShareOnePidKeepTheirOrder)
+{
+	Snapshot snapshot;
+	for (const char *comm : {"c", "a", "b"})
+		snapshot.tasks.push_back(task(42, 42, comm));
+	auto set = select_candidates(snapshot, {}, {});
+	EXPECT_EQ(identities(tasks_of(set)), identities(snapshot.tasks));
 }

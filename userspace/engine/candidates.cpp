@@ -2,7 +2,10 @@
 #include "candidates.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <stdexcept>
+#include <utility>
 
 namespace lottery {
 
@@ -20,6 +23,52 @@ bool matches(const CandidateFilter &filter, const RunnableTask &task)
 			      return pid == task.pid || pid == task.tgid;
 		      });
 	return pid_ok && allowed(filter.uids, task.uid) && allowed(filter.comms, task.comm);
+}
+
+// Sorting the Candidates themselves with std::sort cost 0.9 ms at 10 000
+// tasks, most of it moving their comm strings around, which made the
+// candidates the dearest step of a round after the map read. Instead the
+// chosen tasks' positions in the snapshot are sorted by pid with a least-
+// significant-digit radix sort, in linear time, and each task is then copied
+// once, straight to its place. An entry holds the pid, as an unsigned key of
+// the same order, in its high half and the position in its low half, so that
+// the passes read one array in order and never the tasks. Equal pids keep
+// the snapshot's order.
+std::uint64_t pid_entry(std::int32_t pid, std::uint32_t position)
+{
+	std::uint32_t key = std::uint32_t(pid) ^ 0x80000000U;
+	return std::uint64_t{key} << 32 | position;
+}
+
+std::uint32_t position_of(std::uint64_t entry)
+{
+	return std::uint32_t(entry);
+}
+
+// Only the low bits in which some keys differ need passes: pids are below
+// 2^22 (PID_MAX_LIMIT), so two passes of 11 bits do; a wider spread of pids
+// (only tests make one) takes up to three.
+constexpr int radix_bits = 11;
+constexpr std::uint32_t radix_mask = (1U << radix_bits) - 1;
+
+void sort_by_pid(std::vector<std::uint64_t> &entries)
+{
+	std::uint32_t differing = 0;
+	for (std::uint64_t entry : entries)
+		differing |= std::uint32_t((entry ^ entries.front()) >> 32);
+	const int key_bits = static_cast<int>(std::bit_width(differing));
+	std::vector<std::uint64_t> sorted(key_bits ? entries.size() : 0);
+	for (int shift = 32; shift < 32 + key_bits; shift += radix_bits) {
+		std::array<std::uint32_t, radix_mask + 1> next{}; // where each digit goes
+		for (std::uint64_t entry : entries)
+			next[(entry >> shift) & radix_mask]++;
+		std::uint32_t start = 0;
+		for (auto &slot : next)
+			start += std::exchange(slot, start);
+		for (std::uint64_t entry : entries)
+			sorted[next[(entry >> shift) & radix_mask]++] = entry;
+		entries.swap(sorted);
+	}
 }
 
 void append_count(std::string &line, std::size_t count, const char *what)
@@ -51,7 +100,11 @@ CandidateSet select_candidates(const Snapshot &snapshot, const CandidateFilter &
 {
 	CandidateSet set;
 	set.runnable = snapshot.tasks.size();
-	for (const auto &task : snapshot.tasks) {
+	// A snapshot holds fewer than 2^32 tasks: a position fits in an entry.
+	std::vector<std::uint64_t> drawn, realtime;
+	drawn.reserve(snapshot.tasks.size());
+	for (std::uint32_t i = 0; i < snapshot.tasks.size(); i++) {
+		const RunnableTask &task = snapshot.tasks[i];
 		if (filter.self_tgid != 0 && task.tgid == filter.self_tgid) {
 			++set.excluded_self;
 		} else if (task.kernel_thread && !filter.include_kernel_threads) {
@@ -59,16 +112,21 @@ CandidateSet select_candidates(const Snapshot &snapshot, const CandidateFilter &
 		} else if (!matches(filter, task)) {
 			++set.excluded_by_filter;
 		} else if (is_realtime(task.policy) && !filter.include_realtime) {
-			set.realtime.push_back(task);
+			realtime.push_back(pid_entry(task.pid, i));
 		} else {
-			auto tickets = overrides.find(task).value_or(default_tickets(task));
-			set.candidates.push_back(Candidate{task, tickets});
+			drawn.push_back(pid_entry(task.pid, i));
 		}
 	}
-	auto by_pid = [](const auto &a, const auto &b) { return a.pid < b.pid; };
-	std::sort(set.candidates.begin(), set.candidates.end(),
-		  [&](const Candidate &a, const Candidate &b) { return by_pid(a.task, b.task); });
-	std::sort(set.realtime.begin(), set.realtime.end(), by_pid);
+	sort_by_pid(drawn);
+	set.candidates.reserve(drawn.size());
+	for (std::uint64_t entry : drawn) {
+		const RunnableTask &task = snapshot.tasks[position_of(entry)];
+		set.candidates.emplace_back(task, overrides.find(task).value_or(default_tickets(task)));
+	}
+	sort_by_pid(realtime);
+	set.realtime.reserve(realtime.size());
+	for (std::uint64_t entry : realtime)
+		set.realtime.push_back(snapshot.tasks[position_of(entry)]);
 	set.total_tickets = sum_tickets(set.candidates);
 	return set;
 }
