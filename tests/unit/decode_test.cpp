@@ -135,6 +135,48 @@ TEST(RecordDecode, RefusesBytesOfTheWrongSize)
 	EXPECT_FALSE(decode_task_record(bytes).task);
 }
 
+// The bpf backend decodes into tasks of a vector it grows: every field must
+// be written, whatever the task held before.
+TEST(RecordDecode, IntoATaskWritesEveryField)
+{
+	struct lottery_task first = make_record(4242, -20, "kworker/0:1H");
+	first.flags = LOTTERY_TASK_KTHREAD;
+	first.policy = LOTTERY_SCHED_FIFO;
+	struct lottery_task second = make_record(7, 3, "sh");
+	second.uid = 0;
+	second.cpu = 0;
+	second.runtime_ns = 1;
+	second.last_seen_ns = 2;
+
+	RunnableTask task;
+	std::string error;
+	ASSERT_TRUE(decode_task_record_into(first, task, &error)) << error;
+	ASSERT_TRUE(decode_task_record_into(second, task, nullptr));
+	DecodeResult fresh = decode_task_record(second);
+	ASSERT_TRUE(fresh.task);
+	EXPECT_EQ(task.pid, 7);
+	EXPECT_EQ(task.tgid, fresh.task->tgid);
+	EXPECT_EQ(task.uid, 0u);
+	EXPECT_EQ(task.nice, 3);
+	EXPECT_EQ(task.policy, SchedPolicy::Normal);
+	EXPECT_EQ(task.cpu, 0u);
+	EXPECT_FALSE(task.kernel_thread);
+	EXPECT_EQ(task.runtime_ns, 1u);
+	EXPECT_EQ(task.last_seen_ns, 2u);
+	EXPECT_EQ(task.comm, "sh");
+}
+
+TEST(RecordDecode, IntoATaskRefusesWithOrWithoutAReason)
+{
+	struct lottery_task record = make_record(10, 0, "x");
+	record.nice = 20;
+	RunnableTask task;
+	EXPECT_FALSE(decode_task_record_into(record, task, nullptr));
+	std::string error;
+	EXPECT_FALSE(decode_task_record_into(record, task, &error));
+	EXPECT_NE(error.find("nice"), std::string::npos) << error;
+}
+
 TEST(ChardevParser, ParsesAGoodSnapshot)
 {
 	Snapshot snapshot = parse_chardev_snapshot(good_snapshot());

@@ -116,14 +116,15 @@ Snapshot BpfSource::take_snapshot()
 		if (records.empty())
 			unloaded(runnable_path + " is empty: nothing is tracing");
 		snapshot.tasks.reserve(records.size());
+		// Decoded in place: a round reads up to the map's capacity of records.
 		for (std::size_t i = 0; i < records.size(); i++) {
-			DecodeResult decoded = decode_task_record(records[i]);
+			RunnableTask &task = snapshot.tasks.emplace_back();
 			// A refused record hides a task as surely as a full map.
-			if (!decoded.task || records[i].pid != keys[i]) {
+			if (!decode_task_record_into(records[i], task, nullptr) ||
+			    records[i].pid != keys[i]) {
+				snapshot.tasks.pop_back();
 				snapshot.lost_tasks++;
-				continue;
 			}
-			snapshot.tasks.push_back(std::move(*decoded.task));
 		}
 	} catch (const BpfObjectError &error) {
 		throw BackendError(error.what());
