@@ -12,7 +12,10 @@ export HOME=/tmp
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
+# No tmpfs on /tmp: the initramfs root is in memory and writable already,
+# and a mount there would hide the programs' copies at their build path when
+# the build lives under /tmp (as a CI clone may).
+mkdir -p /tmp
 mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
