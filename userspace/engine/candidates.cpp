@@ -121,7 +121,10 @@ CandidateSet select_candidates(const Snapshot &snapshot, const CandidateFilter &
 	set.candidates.reserve(drawn.size());
 	for (std::uint64_t entry : drawn) {
 		const RunnableTask &task = snapshot.tasks[position_of(entry)];
-		set.candidates.emplace_back(task, overrides.find(task).value_or(default_tickets(task)));
+		// Braces, not emplace_back's parentheses: clang before 16 (the
+		// fuzz build) lacks C++20's parenthesized aggregate init.
+		set.candidates.push_back(
+			Candidate{task, overrides.find(task).value_or(default_tickets(task))});
 	}
 	sort_by_pid(realtime);
 	set.realtime.reserve(realtime.size());
