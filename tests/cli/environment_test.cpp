@@ -198,6 +198,10 @@ TEST(LotteryNoCandidates, EachRoundSaysWhyAtItsPace)
 {
 	ScopedTracer tracer("env_none");
 	ASSERT_TRUE(tracer.loaded()) << tracer.load_result().err;
+	// A runnable task for the filter to exclude, whatever else the machine runs.
+	ChildProcess busy = spawn_cpu_task(0);
+	ASSERT_TRUE(wait_until(
+		[&] { return find_task(tracer.open_source()->take_snapshot(), busy.pid()).has_value(); }));
 	double cpu_before = cpu_seconds_of_children();
 	auto start = std::chrono::steady_clock::now();
 	auto result = run_command({LOTTERY_BIN, "--backend", "bpf", "--pin-dir", tracer.pin_dir(),
