@@ -103,8 +103,10 @@ status: build
 demo: deps build
 	$(Q)BUILD_DIR=$(BUILD_DIR) bash runner.sh
 
+# Everything, then the unit and root tests again under ASan and UBSan.
 test: deps build build-kmod-vm
 	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure $(CTEST_ARGS)
+	$(Q)$(MAKE) --no-print-directory test-asan
 
 test-unit: build
 	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L unit $(CTEST_ARGS)
