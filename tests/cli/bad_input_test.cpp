@@ -65,6 +65,9 @@ const BadInput arguments[] = {
 	{"IntervalWithNewline", {"1\n"}, 2, "not '1\\x0a'"},
 	{"TicketsWithNewline", {"--tickets", "12\n34=5"}, 2, "--tickets 12\\x0a34=5"},
 	{"UserWithNewline", {"--user", "x\ny"}, 2, "--user x\\x0ay: no such user"},
+	// Boost's own %markers% in an argument once made its message loop forever.
+	{"OptionWithBoostMarker", {"-d%original_token%"}, 2, "unrecognised option '-d%original_token%'"},
+	{"LongOptionWithBoostMarker", {"--%option%"}, 2, "unrecognised option '--%option%'"},
 	// --enforce refuses CPUs before it touches anything (pid 2^22: no such process).
 	{"CpusOffline", {"--enforce", "--pid", "4194304", "--cpus", "1023"}, 2, "CPU 1023 does not exist"},
 	{"CpusBeyondCpuSetSize", {"--enforce", "--pid", "4194304", "--cpus", "1024"}, 2, "--cpus"},

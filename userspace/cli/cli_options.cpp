@@ -8,6 +8,7 @@
 
 #include "lottery_version.h"
 #include "option_values.h"
+#include "percent_escape.h"
 #include "text_format.h"
 
 namespace po = boost::program_options;
@@ -213,16 +214,17 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 		// No prefix guessing: "--deb" must not silently mean "--debug".
 		auto style = po::command_line_style::unix_style &
 			     ~po::command_line_style::allow_guessing;
-		po::store(po::command_line_parser(args)
+		po::store(po::command_line_parser(percent_escape::hide(args))
 				  .options(all)
 				  .positional(positional)
 				  .style(style)
 				  .run(),
 			  vm);
 		po::notify(vm);
+		percent_escape::restore(vm);
 	} catch (const po::error &e) {
 		// Boost quotes the offending argument as typed.
-		throw UsageError(text::printable(e.what()));
+		throw UsageError(text::printable(percent_escape::restore(e.what())));
 	}
 
 	CliOptions options;
