@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+// Header-only, shared with lottery's own command line.
+#include "../cli/percent_escape.h"
 #include "lottery_version.h"
 #include "workload.h"
 
@@ -67,14 +69,15 @@ int run(int argc, char **argv)
 	po::variables_map vm;
 	try {
 		auto style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-		po::store(po::command_line_parser(join_negative_values(argc, argv))
+		po::store(po::command_line_parser(percent_escape::hide(join_negative_values(argc, argv)))
 				  .options(opts)
 				  .style(style)
 				  .run(),
 			  vm);
 		po::notify(vm);
+		percent_escape::restore(vm);
 	} catch (const po::error &e) {
-		throw UsageError(e.what());
+		throw UsageError(percent_escape::restore(e.what()));
 	}
 	if (vm.count("help")) {
 		std::cout << "usage: lottery-spawn [--count N] [--min NICE] [--max NICE] "
