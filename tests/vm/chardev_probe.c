@@ -178,11 +178,16 @@ static int cmd_time(int count)
 
 static int cmd_children(int count, int seconds, int spin)
 {
-	int start[2];
-	char byte;
+	int start[2], ready[2];
+	char byte = 0;
 
-	/* Children wait for EOF on this pipe, so spinners do not slow the forks. */
-	if (pipe(start))
+	/*
+	 * Children wait for EOF on `start`, so spinners do not slow the forks.
+	 * EOF comes only once every child has closed its copy of the write end,
+	 * so each says so on `ready` first: after the parent's close, all of
+	 * them are woken (runnable) at once, before "started" is printed.
+	 */
+	if (pipe(start) || pipe(ready))
 		die("pipe: %s", strerror(errno));
 	for (int i = 0; i < count; i++) {
 		pid_t pid = fork();
@@ -194,6 +199,10 @@ static int cmd_children(int count, int seconds, int spin)
 
 			prctl(PR_SET_PDEATHSIG, SIGKILL); /* gone with the case that started us */
 			close(start[1]);
+			close(ready[0]);
+			if (write(ready[1], &byte, 1) != 1)
+				_exit(1);
+			close(ready[1]);
 			if (read(start[0], &byte, 1) < 0)
 				_exit(1);
 			end = time(NULL) + seconds;
@@ -204,8 +213,13 @@ static int cmd_children(int count, int seconds, int spin)
 			_exit(0);
 		}
 	}
+	close(ready[1]);
+	for (int i = 0; i < count; i++)
+		if (read(ready[0], &byte, 1) != 1)
+			die("a child died before it was ready");
 	close(start[1]);
 	printf("started %d\n", count);
+	fflush(stdout);
 	while (wait(NULL) > 0)
 		;
 	return 0;
