@@ -32,7 +32,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Ico
 # Keep the BPF object make would treat as intermediate: it is installed too.
 .SECONDARY: $(BPF_OUT)/sched_trace.bpf.o
 .PHONY: all build build-ebpf build-tests build-kmod deps demo test test-unit test-root \
-	test-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
+	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness
 
 all: build
@@ -136,7 +136,7 @@ test-asan: build-ebpf
 	$(call msg,CMAKE,$(ASAN_OUT))
 	$(Q)cmake -S . -B $(ASAN_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DLOTTERY_SANITIZE=ON \
 		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
-	$(Q)cmake --build $(ASAN_OUT) -j $(JOBS)
+	$(Q)cmake --build $(ASAN_OUT) -j $(JOBS) -- --no-print-directory
 	$(Q)cd $(ASAN_OUT) && ctest --output-on-failure -L '^(unit|root)$$' \
 		-LE '^(packaging|bench|stress|vm|fuzz)$$' $(CTEST_ARGS)
 
