@@ -9,7 +9,9 @@ packages=(
 	make cmake pkg-config g++ clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	libboost-program-options-dev libgtest-dev libbenchmark-dev
 	# the module, and the VM that runs Debian's stock kernel to test it
-	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
+	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc
+	# the scripts and tests: sysctl, pgrep, unshare, setpriv
+	procps util-linux
 	# packaging
 	dkms debhelper dh-dkms lintian fakeroot bash-completion
 	# benchmarks, fuzzing, plots
