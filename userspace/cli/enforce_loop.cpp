@@ -14,6 +14,7 @@
 #include "option_values.h"
 #include "proc_reader.h"
 #include "report.h"
+#include "round_loop.h"
 #include "stop_signals.h"
 #include "text_format.h"
 #include "tickets_file.h"
@@ -282,13 +283,9 @@ int run_enforced(const CliOptions &options, std::ostream &out, std::ostream &err
 		throw UsageError("--cpus " + format_cpu_list(options.enforce.cpus) + ": " + error);
 	std::vector<std::int32_t> pids = named_pids(options);
 
-	std::unique_ptr<SnapshotSource> source;
-	try {
-		source = open_snapshot_source(options.backend, options.backend_options);
-	} catch (const BackendError &e) {
-		err << "lottery: " << e.what() << '\n';
+	std::unique_ptr<SnapshotSource> source = open_source_or_explain(options, err);
+	if (!source)
 		return 1;
-	}
 	std::vector<ManagedEntry> entries;
 	try {
 		entries = take_on(pids, options.enforce.spawned_state);
