@@ -1,21 +1,41 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs every Debian package that building, testing, the VM and packaging
-# need. Cheap when all are present: apt runs only for what is missing.
+# need, on Debian 12 (bookworm) or 13 (trixie), from nothing more than a
+# minbase system (debootstrap --variant=minbase). Cheap when all are present:
+# apt runs only for what is missing.
 set -euo pipefail
 
+# The names that differ between releases: clang's runtime libraries carry
+# its major version.
+. /etc/os-release
+case "${VERSION_CODENAME:-}" in
+bookworm) clang_major=14 ;;
+trixie) clang_major=19 ;;
+*)
+	clang_major=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n 1)
+	if [ -z "$clang_major" ]; then
+		echo "lottery: Debian ${VERSION_CODENAME:-release unknown} is not known here (bookworm and trixie are); run 'apt-get update' and try again" >&2
+		exit 1
+	fi
+	;;
+esac
+
 packages=(
-	# build
-	make cmake pkg-config g++ clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
-	libboost-program-options-dev libgtest-dev libbenchmark-dev
+	# build: userspace, the BPF tracer, the tests (gmock) and benchmarks
+	make cmake pkg-config build-essential g++ clang llvm libbpf-dev bpftool libelf-dev
+	zlib1g-dev libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
 	# the module, and the VM that runs Debian's stock kernel to test it
-	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc
-	# the scripts and tests: sysctl, pgrep, unshare, setpriv
-	procps util-linux
-	# packaging
-	dkms debhelper dh-dkms lintian fakeroot bash-completion
+	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc zstd
+	# the scripts and tests: sysctl, pgrep, unshare, setpriv, findmnt, mount,
+	# flock; /usr/bin/time; localedef's sources for a decimal-comma locale
+	procps util-linux mount time locales
+	# packaging: debhelper, lintian, man pages, the changelog's date from git
+	dkms debhelper dh-dkms lintian fakeroot bash-completion man-db git
 	# benchmarks, fuzzing, plots
-	linux-perf rt-tests libclang-rt-14-dev gnuplot-nox python3
+	linux-perf rt-tests "libclang-rt-$clang_major-dev" gnuplot-nox python3
+	# make test-fresh: a minimal Debian root to run the two commands in
+	debootstrap
 )
 
 missing=()
