@@ -3,17 +3,70 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace lottery::testing {
 
+namespace fs = std::filesystem;
+
+namespace {
+
+// The directory of this process's copies, removed with everything in it
+// when the process exits normally.
+class ReachableDir {
+public:
+	ReachableDir()
+	{
+		const char *tmp = std::getenv("TMPDIR");
+		std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/lottery-test.XXXXXX";
+		if (mkdtemp(pattern.data()) && chmod(pattern.c_str(), 0755) == 0)
+			path_ = pattern;
+	}
+	~ReachableDir()
+	{
+		std::error_code ignored;
+		if (!path_.empty())
+			fs::remove_all(path_, ignored);
+	}
+	const std::string &path() const { return path_; }
+
+private:
+	std::string path_;
+};
+
+} // namespace
+
+std::string reachable_copy(const std::string &path)
+{
+	static ReachableDir dir;
+	static std::map<std::string, std::string> copies;
+	if (dir.path().empty())
+		return path;
+	auto [it, added] = copies.try_emplace(path);
+	if (added) {
+		std::string copy = dir.path() + "/" + fs::path(path).filename().string();
+		std::error_code error;
+		fs::copy_file(path, copy, fs::copy_options::overwrite_existing, error);
+		if (!error)
+			fs::permissions(copy, fs::perms(0755), error);
+		it->second = error ? path : copy;
+	}
+	return it->second;
+}
+
 CommandResult run_command(const std::vector<std::string> &argv, std::optional<uid_t> as_user,
 			  int timeout_ms)
 {
+	std::string program = as_user ? reachable_copy(argv.at(0)) : argv.at(0);
 	int out_pipe[2], err_pipe[2];
 	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0)
 		return {};
@@ -22,13 +75,13 @@ CommandResult run_command(const std::vector<std::string> &argv, std::optional<ui
 		dup2(out_pipe[1], 1);
 		dup2(err_pipe[1], 2);
 		if (as_user && (setgroups(0, nullptr) < 0 || setresgid(*as_user, *as_user, *as_user) < 0 ||
-				setresuid(*as_user, *as_user, *as_user) < 0))
+				setresuid(*as_user, *as_user, *as_user) < 0 || chdir("/") < 0))
 			_exit(126);
 		std::vector<char *> args;
 		for (const auto &arg : argv)
 			args.push_back(const_cast<char *>(arg.c_str()));
 		args.push_back(nullptr);
-		execv(args[0], args.data());
+		execv(program.c_str(), args.data());
 		_exit(127);
 	}
 	close(out_pipe[1]);

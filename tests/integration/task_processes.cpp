@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "task_processes.h"
 
+#include "run_command.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -81,6 +83,8 @@ ChildProcess spawn_cpu_task(int nice, int policy, std::optional<uid_t> uid)
 {
 	static const std::string cpu_task =
 		program_path("LOTTERY_CPU_TASK", "cpu_task", LOTTERY_CPU_TASK_PATH);
+	// Another user may not reach the build directory (a clone under /root).
+	const std::string program = uid ? reachable_copy(cpu_task) : cpu_task;
 	pid_t parent = getpid();
 	pid_t pid = fork_or_throw();
 
@@ -89,10 +93,10 @@ ChildProcess spawn_cpu_task(int nice, int policy, std::optional<uid_t> uid)
 		if (setpriority(PRIO_PROCESS, 0, nice) || sched_setscheduler(0, policy, &param))
 			_exit(126);
 		if (uid && (setgroups(0, nullptr) || setresgid(*uid, *uid, *uid) ||
-			    setresuid(*uid, *uid, *uid)))
+			    setresuid(*uid, *uid, *uid) || chdir("/")))
 			_exit(126);
 		die_with_parent(parent);
-		execl(cpu_task.c_str(), "cpu_task", cpu_task_lifetime, (char *)nullptr);
+		execl(program.c_str(), "cpu_task", cpu_task_lifetime, (char *)nullptr);
 		_exit(127);
 	}
 	return ChildProcess(pid);
