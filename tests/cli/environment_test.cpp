@@ -26,6 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uid_t nobody = 65534;
+// The exit code of a case's wrapper that could not set the machine up as the
+// case needs: the case is reported as skipped, with the wrapper's reason.
+constexpr int could_not_stage = 77;
 
 // One tracer for the whole suite, and pin directories made from its maps
 // with one of them swapped for a map of another shape.
@@ -118,9 +121,15 @@ const std::string load_hint = "run 'sudo make load-ebpf' or 'sudo lottery-tracer
 const EnvironmentCase environment[] = {
 	{"NotRoot", [](auto &) { return std::vector<std::string>{LOTTERY_BIN, "--backend", "bpf", "--rounds", "1"}; },
 	 nobody, 1, [](auto &) { return "lottery: the bpf backend needs root (CAP_BPF)"; }},
-	// A mount namespace of its own, where /sys/fs/bpf is unmounted.
-	{"BpffsNotMounted", [](auto &) { return std::vector<std::string>{"/usr/bin/unshare", "-m", "--propagation", "private",
-		"sh", "-c", "while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 99; done; "
+	// A mount namespace of its own, where /sys/fs/bpf is unmounted. The
+	// unmount must not reach the host's namespace: the mounts above it are
+	// made private first. "unshare --propagation private" cannot do that
+	// where / is not a mount point (a chroot, some containers).
+	{"BpffsNotMounted", [](auto &) { return std::vector<std::string>{"/usr/bin/unshare", "-m", "--propagation", "unchanged",
+		"sh", "-c", "for m in / /sys; do if mountpoint -q $m; then mount --make-rprivate $m || exit 77; fi; done; "
+		"[ \"$(findmnt -n -o PROPAGATION -T /sys/fs)\" = private ] || "
+		"{ echo \"neither / nor /sys is a mount point here: the unmount could reach the host, so it is not done\" >&2; exit 77; }; "
+		"while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 99; done; "
 		"exec \"$0\" --backend bpf --rounds 1", LOTTERY_BIN}; },
 	 std::nullopt, 1, [](auto &) { return "lottery: bpffs is not mounted at /sys/fs/bpf: " + load_hint + " (it mounts it)"; }},
 	{"TracerNotLoaded", [](auto &) { return bpf_args(test_pin_dir("env_absent")); },
@@ -172,6 +181,8 @@ TEST_P(LotteryEnvironment, OneLineErrorAndExitCode)
 	ASSERT_TRUE(pins_->tracer().loaded()) << pins_->tracer().load_result().err;
 	auto before = pins_->listing();
 	auto result = run_command(c.argv(*pins_), c.as_user);
+	if (result.exit_code == could_not_stage)
+		GTEST_SKIP() << c.name << " not run: " << result.err;
 	EXPECT_EQ(result.exit_code, c.exit_code) << result.err;
 	EXPECT_EQ(count_lines(result.err), 1) << result.err;
 	EXPECT_EQ(result.err.rfind("lottery: ", 0), 0u) << result.err;
