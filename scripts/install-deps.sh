@@ -27,6 +27,9 @@ packages=(
 	zlib1g-dev libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
 	# the module, and the VM that runs Debian's stock kernel to test it
 	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc zstd
+	# the sched_ext VM fetches its kernel from trixie-backports through a
+	# private apt directory that trusts Debian's archive keyring
+	debian-archive-keyring
 	# the scripts and tests: sysctl, pgrep, unshare, setpriv, findmnt, mount,
 	# flock; /usr/bin/time; localedef's sources for a decimal-comma locale
 	procps util-linux mount time locales
