@@ -33,7 +33,8 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Ico
 .SECONDARY: $(BPF_OUT)/sched_trace.bpf.o
 .PHONY: all build build-ebpf build-tests build-kmod deps demo test test-unit test-root \
 	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
-	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness
+	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness \
+	scx-kernel
 
 all: build
 
@@ -158,6 +159,15 @@ VM_KVER ?= $(shell ls /lib/modules | grep -E -- '-amd64$$' | sort -V | tail -n 1
 build-kmod-vm:
 	$(call msg,KMOD,$(BUILD_DIR)/kmod-vm for $(VM_KVER))
 	$(Q)tests/vm/build-module.sh $(VM_KVER) $(BUILD_DIR)/kmod-vm >/dev/null
+
+# The sched_ext VM boots the newest trixie-backports kernel (the host's has no
+# sched_ext): fetched through a private apt directory, the .debs cached in
+# /var/cache/lottery/scx-kernel; vmlinuz, config and its vmlinux.h land in
+# $(SCX_KERNEL_DIR). SCX_KERNEL_FLAGS=--offline uses the cache only.
+SCX_KERNEL_DIR := $(BUILD_DIR)/scx-kernel
+scx-kernel:
+	$(call msg,KERNEL,$(SCX_KERNEL_DIR))
+	$(Q)scripts/scx-kernel.sh --out $(SCX_KERNEL_DIR) $(SCX_KERNEL_FLAGS) >/dev/null
 
 # --- install -----------------------------------------------------------------
 install: build
