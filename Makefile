@@ -14,6 +14,10 @@ KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
+# Checkouts that share one kernel (CI, a fresh root on a developer's machine)
+# take turns at what loads BPF into it: LOTTERY_HOST_LOCK names a lock file
+# they all flock. Unset, nothing waits.
+HOST_LOCK := $(if $(LOTTERY_HOST_LOCK),flock $(LOTTERY_HOST_LOCK))
 
 ifeq ($(V),1)
 Q :=
@@ -34,7 +38,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Ico
 .PHONY: all build build-ebpf build-tests build-kmod deps demo test test-unit test-root \
 	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness \
-	scx-kernel
+	scx-kernel test-fresh
 
 all: build
 
@@ -102,18 +106,29 @@ status: build
 
 # --- the main job and the tests ---------------------------------------------
 demo: deps build
-	$(Q)BUILD_DIR=$(BUILD_DIR) bash runner.sh
+	$(Q)BUILD_DIR=$(BUILD_DIR) $(HOST_LOCK) bash runner.sh
 
 # Everything, then the unit and root tests again under ASan and UBSan.
 test: deps build build-kmod-vm
-	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure $(CTEST_ARGS)
+	$(Q)cd $(CMAKE_OUT) && $(HOST_LOCK) ctest --output-on-failure $(CTEST_ARGS)
 	$(Q)$(MAKE) --no-print-directory test-asan
 
 test-unit: build
 	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L unit $(CTEST_ARGS)
 
 test-root: build
-	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L root $(CTEST_ARGS)
+	$(Q)cd $(CMAKE_OUT) && $(HOST_LOCK) ctest --output-on-failure -L root $(CTEST_ARGS)
+
+# The two commands of the README, as written, in a minimal Debian root made
+# with debootstrap (RELEASE=bookworm or trixie), from a clone of the
+# committed HEAD: proves that the project installs all it needs. Root; logs
+# and a summary in $(BUILD_DIR)/fresh-$(RELEASE). FRESH_SECOND replaces
+# `sudo make test` (CI's shorter run of the second release).
+RELEASE ?= bookworm
+FRESH_SECOND ?= sudo make test
+test-fresh: deps
+	$(Q)scripts/test-fresh.sh --release $(RELEASE) --out $(BUILD_DIR)/fresh-$(RELEASE) \
+		--second "$(FRESH_SECOND)"
 
 test-vm: build build-kmod-vm
 	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L vm $(CTEST_ARGS)
@@ -138,7 +153,7 @@ test-asan: build-ebpf
 	$(Q)cmake -S . -B $(ASAN_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DLOTTERY_SANITIZE=ON \
 		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
 	$(Q)cmake --build $(ASAN_OUT) -j $(JOBS) -- --no-print-directory
-	$(Q)cd $(ASAN_OUT) && ctest --output-on-failure -L '^(unit|root)$$' \
+	$(Q)cd $(ASAN_OUT) && $(HOST_LOCK) ctest --output-on-failure -L '^(unit|root)$$' \
 		-LE '^(packaging|bench|stress|vm|fuzz)$$' $(CTEST_ARGS)
 
 # The stress tests at full length (`make test` runs them short): fork/exit
