@@ -11,7 +11,7 @@ set -euo pipefail
 top=$1
 build_dir=$2
 version=$(cat "$top/VERSION")
-kver=${KVER:-$(ls /lib/modules | grep -E -- '-amd64$' | sort -V | tail -n 1)}
+kver=${KVER:-$("$top/tests/vm/kernel.sh" 2>/dev/null || true)}
 packages=(lottery lottery-dkms)
 tmp=$(mktemp -d)
 

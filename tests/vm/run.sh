@@ -49,19 +49,13 @@ done
 [ ${#case_dirs[@]} -gt 0 ] || case_dirs=("$here/cases")
 
 # The tools come from Debian packages; install-deps.sh installs what is missing.
-for tool in qemu-system-x86_64 cpio busybox; do
+for tool in qemu-system-x86_64 cpio busybox file; do
 	command -v $tool >/dev/null || "$repo/scripts/install-deps.sh" || die "cannot install $tool"
 done
 [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
 	die "/bin/busybox is not static: install busybox-static"
 
-if [ -z "$kver" ]; then
-	for vmlinuz in $(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V -r); do
-		v=${vmlinuz#/boot/vmlinuz-}
-		[ -d "/lib/modules/$v/build" ] && { kver=$v; break; }
-	done
-	[ -n "$kver" ] || die "no /boot/vmlinuz-*-amd64 with headers: install linux-image-amd64 and linux-headers-amd64"
-fi
+[ -n "$kver" ] || kver=$("$here/kernel.sh") || exit 1
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || die "$kernel is missing or unreadable"
 
