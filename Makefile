@@ -35,7 +35,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Ico
 .DELETE_ON_ERROR:
 # Keep the BPF object make would treat as intermediate: it is installed too.
 .SECONDARY: $(BPF_OUT)/sched_trace.bpf.o
-.PHONY: all build build-ebpf build-tests build-kmod deps demo test test-unit test-root \
+.PHONY: all build build-demo build-ebpf build-tests build-kmod deps deps-demo demo test test-unit test-root \
 	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness \
 	scx-kernel test-fresh
@@ -45,6 +45,9 @@ all: build
 # --- dependencies ----------------------------------------------------------
 deps:
 	$(Q)scripts/install-deps.sh
+
+deps-demo:
+	$(Q)scripts/install-deps.sh demo
 
 # --- BPF: .bpf.c -> clang -> .bpf.o -> bpftool gen skeleton -> .skel.h -------
 $(BPF_OUT):
@@ -67,13 +70,26 @@ $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 build-ebpf: $(BPF_OUT)/sched_trace.skel.h
 
 # --- userspace and tests, through CMake --------------------------------------
+# LOTTERY_TESTS=OFF leaves the tests and benchmarks out, and with them the
+# need for GoogleTest and Google Benchmark.
+cmake_configure = cmake -S . -B $(CMAKE_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) \
+	-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) -DLOTTERY_TESTS=$(1) $(CMAKE_EXTRA) >/dev/null
+cmake_build = cmake --build $(CMAKE_OUT) -j $(JOBS) $(1) -- --no-print-directory $(if $(filter 1,$(V)),VERBOSE=1,)
+
 $(CMAKE_OUT)/CMakeCache.txt: CMakeLists.txt
 	$(call msg,CMAKE,$(CMAKE_OUT))
-	$(Q)cmake -S . -B $(CMAKE_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) \
-		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
+	$(Q)$(call cmake_configure,ON)
 
+# Everything; a tree the demo configured without tests gets them now.
 build: build-ebpf $(CMAKE_OUT)/CMakeCache.txt
-	$(Q)cmake --build $(CMAKE_OUT) -j $(JOBS) -- --no-print-directory $(if $(filter 1,$(V)),VERBOSE=1,)
+	$(Q)grep -q '^LOTTERY_TESTS:BOOL=ON' $(CMAKE_OUT)/CMakeCache.txt || $(call cmake_configure,ON)
+	$(Q)$(call cmake_build,)
+
+# What runner.sh runs, and nothing else: a newcomer's first build.
+DEMO_PROGRAMS := lottery lottery-tracer lottery-spawn cpu_task
+build-demo: build-ebpf
+	$(Q)test -f $(CMAKE_OUT)/CMakeCache.txt || $(call cmake_configure,OFF)
+	$(Q)$(call cmake_build,--target $(DEMO_PROGRAMS))
 
 build-tests: build
 
@@ -105,7 +121,7 @@ status: build
 	$(Q)$(BIN)/lottery-tracer status
 
 # --- the main job and the tests ---------------------------------------------
-demo: deps build
+demo: deps-demo build-demo
 	$(Q)BUILD_DIR=$(BUILD_DIR) $(HOST_LOCK) bash runner.sh
 
 # Everything, then the unit and root tests again under ASan and UBSan.
@@ -169,9 +185,11 @@ stress: build build-kmod-vm
 fairness: build
 	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/fairness.sh
 
-# The VM runs Debian's stock kernel: build the module against its headers.
-VM_KVER ?= $(shell ls /lib/modules | grep -E -- '-amd64$$' | sort -V | tail -n 1)
+# The VM runs Debian's stock kernel: build the module against its headers,
+# for the newest kernel whose image and headers are both installed.
+VM_KVER ?= $(shell tests/vm/kernel.sh)
 build-kmod-vm:
+	$(Q)test -n "$(VM_KVER)"
 	$(call msg,KMOD,$(BUILD_DIR)/kmod-vm for $(VM_KVER))
 	$(Q)tests/vm/build-module.sh $(VM_KVER) $(BUILD_DIR)/kmod-vm >/dev/null
 

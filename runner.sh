@@ -20,7 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 if [ ! -x "$BIN/lottery" ] || [ ! -x "$BIN/lottery-tracer" ] || [ ! -x "$BIN/lottery-spawn" ]; then
-	make --no-print-directory build BUILD_DIR="$BUILD_DIR"
+	make --no-print-directory build-demo BUILD_DIR="$BUILD_DIR"
 fi
 
 loaded_here=0

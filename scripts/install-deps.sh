@@ -4,6 +4,7 @@
 # need, on Debian 12 (bookworm) or 13 (trixie), from nothing more than a
 # minbase system (debootstrap --variant=minbase). Cheap when all are present:
 # apt runs only for what is missing.
+#   install-deps.sh [demo]    demo: only what `make demo` builds and runs
 set -euo pipefail
 
 # The names that differ between releases: clang's runtime libraries carry
@@ -21,12 +22,17 @@ trixie) clang_major=19 ;;
 	;;
 esac
 
-packages=(
-	# build: userspace, the BPF tracer, the tests (gmock) and benchmarks
-	make cmake pkg-config build-essential g++ clang llvm libbpf-dev bpftool libelf-dev
-	zlib1g-dev libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
+demo=(
+	# the programs and the BPF tracer
+	make cmake pkg-config g++ clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+	libboost-program-options-dev
+)
+everything=(
+	"${demo[@]}"
+	# the tests (gmock) and benchmarks
+	build-essential libgtest-dev libgmock-dev libbenchmark-dev
 	# the module, and the VM that runs Debian's stock kernel to test it
-	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc zstd
+	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc zstd file
 	# the sched_ext VM fetches its kernel from trixie-backports through a
 	# private apt directory that trusts Debian's archive keyring
 	debian-archive-keyring
@@ -40,6 +46,11 @@ packages=(
 	# make test-fresh: a minimal Debian root to run the two commands in
 	debootstrap
 )
+case ${1:-} in
+'') packages=("${everything[@]}") ;;
+demo) packages=("${demo[@]}") ;;
+*) echo "usage: install-deps.sh [demo]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
