@@ -4,7 +4,9 @@
 # in name order and prints one result line per case on the console:
 #   VMTEST PASS <name>
 #   VMTEST FAIL <name>: <last line the case printed>
-# A case passes when it exits 0; NN- prefixes order them and are not part of
+#   VMTEST SKIP <name>: <last line the case printed>
+# A case passes when it exits 0 and is skipped when it exits 77 (it could not
+# run here, which is never a pass); NN- prefixes order them and are not part of
 # the name. Then it prints VMTEST END and powers off.
 export PATH=/usr/bin:/usr/sbin:/bin:/sbin
 export HOME=/tmp
@@ -34,12 +36,12 @@ for case in /vmtest/cases/*.sh; do
 	end=$(cut -d' ' -f1 /proc/uptime)
 	sed "s/^/  $name| /" /tmp/case.out
 	echo "VMTEST TIME $name $(echo "$end $start" | awk '{printf "%.2f", $1 - $2}') s"
-	if [ $status -eq 0 ]; then
-		echo "VMTEST PASS $name"
-	else
-		why=$(grep -v '^[[:space:]]*$' /tmp/case.out | tail -n 1)
-		echo "VMTEST FAIL $name: ${why:-exit status $status}"
-	fi
+	why=$(grep -v '^[[:space:]]*$' /tmp/case.out | tail -n 1)
+	case $status in
+	0) echo "VMTEST PASS $name" ;;
+	77) echo "VMTEST SKIP $name: ${why:-skipped}" ;;
+	*) echo "VMTEST FAIL $name: ${why:-exit status $status}" ;;
+	esac
 done
 echo "VMTEST END"
 poweroff -f

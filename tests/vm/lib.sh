@@ -11,6 +11,12 @@ fail() {
 	exit 1
 }
 
+# The case cannot run here (reported as SKIP, never counted as a pass).
+skip() {
+	echo "$*"
+	exit 77
+}
+
 need() {
 	for program; do
 		command -v "$program" >/dev/null || fail "$program is not in the VM (not built?)"
@@ -31,10 +37,11 @@ load_module() {
 	fail "/dev/lottery did not appear after insmod"
 }
 
-# Starts a cpu_task busy loop at nice $1 for at most $2 seconds (default 60);
-# its pid is in $spawned_pid. It is killed when the case exits.
+# Starts a cpu_task busy loop at nice $1 for at most $2 seconds (default 60),
+# on CPU $3 if given; its pid is in $spawned_pid. It is killed when the case
+# exits.
 spawn_at_nice() {
-	cpu_task "${2:-60}" &
+	${3:+taskset -c "$3"} cpu_task "${2:-60}" &
 	spawned_pid=$!
 	spawned="$spawned $spawned_pid"
 	# Renice after the exec, so that no snapshot sees the shell's fork at that nice.

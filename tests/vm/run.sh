@@ -7,16 +7,22 @@
 #   usage: run.sh [options]
 #     --bin-dir DIR      the CMake build's bin/ (default: build/cmake/bin)
 #     --out DIR          work directory (default: build/vm)
-#     --kernel VER       kernel release to boot (default: newest *-amd64 with headers)
+#     --kernel VER       kernel release to boot (default: newest *-amd64 with headers;
+#                        with --vmlinuz only its name)
+#     --vmlinuz FILE     boot this kernel image instead (no lottery.ko unless --module)
 #     --module KO        use this lottery.ko instead of building one
+#     --smp N            virtual CPUs (default 2)
+#     --accel ACCEL      qemu's -accel (default tcg; tcg,thread=single for one host thread)
 #     --cases DIR        a directory of cases/*.sh (repeatable; default tests/vm/cases)
 #     --add SRC=DEST     copy a file or directory into the initramfs (repeatable)
 #     --env NAME=VALUE   environment for the cases, through the kernel command line
 #     --only REGEX       run only the cases whose name matches
 #     --timeout SECONDS  of the whole VM run (default 600)
 #
-# Every case prints `VMTEST PASS name` or `VMTEST FAIL name: why`. Exits 0
-# only when the VM reached its end marker with at least one PASS and no FAIL.
+# Every case prints `VMTEST PASS name`, `VMTEST FAIL name: why` or
+# `VMTEST SKIP name: why`. Exits 0 only when the VM reached its end marker
+# with at least one PASS and no FAIL; 3 when the guest kernel crashed (an
+# Oops or panic on the console), 77 when every case was skipped, 1 otherwise. The console is in OUT/console.log.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +31,9 @@ bin_dir=$repo/build/cmake/bin
 out=$repo/build/vm
 kver=
 module=
+image=
+smp=2
+accel=tcg
 timeout=600
 case_dirs=()
 adds=()
@@ -37,7 +46,10 @@ while [ $# -gt 0 ]; do
 	--bin-dir) bin_dir=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--kernel) kver=$2; shift 2 ;;
+	--vmlinuz) image=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
 	--cases) case_dirs+=("$2"); shift 2 ;;
 	--add) adds+=("$2"); shift 2 ;;
 	--env) envs+=("$2"); shift 2 ;;
@@ -55,14 +67,18 @@ done
 [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
 	die "/bin/busybox is not static: install busybox-static"
 
-[ -n "$kver" ] || kver=$("$here/kernel.sh") || exit 1
-kernel=/boot/vmlinuz-$kver
+if [ -n "$image" ]; then
+	kver=${kver:-$(basename "$image")}
+elif [ -z "$kver" ]; then
+	kver=$("$here/kernel.sh") || exit 1
+fi
+kernel=${image:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || die "$kernel is missing or unreadable"
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 bin_dir=$(cd "$bin_dir" && pwd) || die "no $bin_dir: build the programs first (make build)"
-[ -n "$module" ] || module=$("$here/build-module.sh" "$kver" "$out/module")
+[ -n "$module" ] || [ -n "$image" ] || module=$("$here/build-module.sh" "$kver" "$out/module")
 
 # --- the initramfs -----------------------------------------------------------
 root=$out/initramfs
@@ -74,7 +90,7 @@ for applet in $(/bin/busybox --list); do
 done
 cp "$here/init.sh" "$root/init"
 cp "$here/lib.sh" "$repo/scripts/kmod.sh" "$root/vmtest/"
-cp "$module" "$root/vmtest/lottery.ko"
+[ -z "$module" ] || cp "$module" "$root/vmtest/lottery.ko"
 for dir in "${case_dirs[@]}"; do
 	cp "$dir"/*.sh "$root/vmtest/cases/"
 done
@@ -109,25 +125,48 @@ done
 # --- boot --------------------------------------------------------------------
 # slub_debug poisons and red-zones slab objects, so a use-after-free or an
 # overflow in the module shows up as a BUG in dmesg, which the last case reads.
-cmdline="console=ttyS0 quiet panic=-1 slub_debug=FZPU ${envs[*]}"
+cmdline="console=ttyS0 quiet panic=-1 ${module:+slub_debug=FZPU} ${envs[*]}"
 log=$out/console.log
-echo "vm test: booting $kver with $(du -h "$out/initrd.gz" | cut -f1) of initramfs; console in $log"
+echo "vm test: booting $kver ($smp cpus, $accel) with $(du -h "$out/initrd.gz" | cut -f1) of initramfs; console in $log"
+# The console goes to a file, not a pipe: a run with a piped console once hung
+# with its output lost. tail shows it as it comes.
+: >"$log"
 start=$(date +%s.%N)
+timeout "$timeout" qemu-system-x86_64 -accel "$accel" -cpu max -smp "$smp" -m 1024 \
+	-display none -monitor none -serial "file:$log" -no-reboot \
+	-kernel "$kernel" -initrd "$out/initrd.gz" -append "$cmdline" </dev/null &
+qemu=$!
+trap 'kill $qemu 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+tail -n +1 -f --pid=$qemu "$log" | sed -u 's/\r$//' &
+tailer=$!
 set +e
-timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
-	-nographic -no-reboot -kernel "$kernel" -initrd "$out/initrd.gz" \
-	-append "$cmdline" </dev/null 2>&1 | tr -d '\r' | tee "$log"
-qemu_status=${PIPESTATUS[0]}
+wait $qemu
+qemu_status=$?
 set -e
+trap - EXIT INT TERM
+wait $tailer 2>/dev/null || true
+sed -i 's/\r$//' "$log"
 seconds=$(echo "$(date +%s.%N) - $start" | bc)
 
 passed=$(grep -c '^VMTEST PASS ' "$log" || true)
 failed=$(grep -c '^VMTEST FAIL ' "$log" || true)
+skipped=$(grep -c '^VMTEST SKIP ' "$log" || true)
 echo
-echo "vm test: $passed passed, $failed failed, in ${seconds%.*} s"
-grep '^VMTEST FAIL ' "$log" || true
-if ! grep -q '^VMTEST END' "$log"; then
-	[ "$qemu_status" -eq 124 ] && die "the VM did not finish within $timeout s"
-	die "the VM stopped before the end of the cases (qemu exit status $qemu_status)"
+echo "vm test: $passed passed, $failed failed, $skipped skipped, in ${seconds%.*} s"
+grep -a '^VMTEST FAIL ' "$log" || true
+# A crashed guest kernel is named as such, whatever the cases printed.
+crash=$(grep -a -m 1 -E 'Oops|Kernel panic|general protection fault|kernel BUG at|BUG: (unable|kernel NULL)' "$log" | tr -d '\r' || true)
+if [ -n "$crash" ]; then
+	echo "lottery: vm test: the VM kernel crashed: ${crash# } (console: $log)" >&2
+	exit 3
 fi
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+if ! grep -q '^VMTEST END' "$log"; then
+	[ "$qemu_status" -eq 124 ] && die "the VM did not finish within $timeout s (console: $log)"
+	die "the VM stopped before the end of the cases (qemu exit status $qemu_status; console: $log)"
+fi
+grep -a '^VMTEST SKIP ' "$log" || true
+[ "$failed" -eq 0 ] || exit 1
+[ "$passed" -gt 0 ] && exit 0
+[ "$skipped" -gt 0 ] && exit 77
+exit 1
