@@ -38,7 +38,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Ico
 .PHONY: all build build-demo build-ebpf build-tests build-kmod deps deps-demo demo test test-unit test-root \
 	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness \
-	scx-kernel test-fresh
+	scx-kernel test-fresh test-vm-scx
 
 all: build
 
@@ -201,6 +201,12 @@ SCX_KERNEL_DIR := $(BUILD_DIR)/scx-kernel
 scx-kernel:
 	$(call msg,KERNEL,$(SCX_KERNEL_DIR))
 	$(Q)scripts/scx-kernel.sh --out $(SCX_KERNEL_DIR) $(SCX_KERNEL_FLAGS) >/dev/null
+
+# The sched_ext cases alone (they are in test-vm too): VM_SCX_FLAGS passes
+# options on, e.g. VM_SCX_FLAGS="-- --only fair --smp 4".
+test-vm-scx: build scx-kernel
+	$(Q)tests/vm-scx/run.sh --kernel-dir $(SCX_KERNEL_DIR) --bin-dir $(BIN) \
+		--out $(BUILD_DIR)/vm-scx $(VM_SCX_FLAGS)
 
 # --- install -----------------------------------------------------------------
 install: build

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the sched_ext cases after the VM's own helpers:
+#   . /vmtest/lib.sh; . /vmtest/scx.sh
+# CPU time comes from /proc/PID/schedstat (ns on the CPU), policies from
+# /proc/PID/sched, the scheduler's state from /sys/kernel/sched_ext.
+
+SCX_SYS=/sys/kernel/sched_ext
+# The policy numbers /proc/PID/sched prints (include/uapi/linux/sched.h).
+SCHED_NORMAL=0 SCHED_BATCH=3 SCHED_IDLE=5 SCHED_EXT=7
+
+need_scx() {
+	[ -r $SCX_SYS/state ] || fail "this kernel ($(uname -r)) has no $SCX_SYS"
+}
+
+scx_state() {
+	cat $SCX_SYS/state
+}
+
+# Waits up to $2 seconds (default 5) for the state to read $1; prints how
+# long it took in ms. Fails the case when it never does.
+wait_scx_state() {
+	local start now
+	start=$(cut -d' ' -f1 /proc/uptime)
+	while [ "$(scx_state)" != "$1" ]; do
+		now=$(cut -d' ' -f1 /proc/uptime)
+		if [ "$(echo "$now $start ${2:-5}" | awk '{print ($1 - $2 > $3)}')" = 1 ]; then
+			fail "sched_ext state is $(scx_state), not $1, after ${2:-5} s"
+		fi
+		sleep 0.02
+	done
+	now=$(cut -d' ' -f1 /proc/uptime)
+	echo "$now $start" | awk '{printf "%d\n", ($1 - $2) * 1000}'
+}
+
+cpu_ns() {
+	cut -d' ' -f1 /proc/"$1"/schedstat
+}
+
+policy_of() {
+	awk '$1 == "policy" {print $3}' /proc/"$1"/sched
+}
+
+# The CPU time (ns) of each pid in "$@" over the next $window seconds, one
+# per line. One cat reads them all, so the readings are microseconds apart
+# (a fork per pid would put milliseconds of TCG between them).
+cpu_over_window() {
+	local pid files=
+	for pid; do files="$files /proc/$pid/schedstat"; done
+	cat $files | cut -d' ' -f1 >/tmp/cpu.before
+	sleep "$window"
+	cat $files | cut -d' ' -f1 | paste /tmp/cpu.before - | awk '{print $2 - $1}'
+}
+
+# check_share WHAT EXPECTED_SHARE NS_A NS_B BOUND: the share of A in A+B is
+# within BOUND of EXPECTED_SHARE; prints both either way.
+check_share() {
+	awk -v what="$1" -v p="$2" -v a="$3" -v b="$4" -v bound="$5" 'BEGIN {
+		if (a + b <= 0 || b <= 0) { printf "%s: no CPU time measured (%d, %d ns)\n", what, a, b; exit 1 }
+		share = a / (a + b); d = share - p; if (d < 0) d = -d
+		printf "%s: share %.4f (%.3f:1), expected %.4f (%.3f:1), |diff| %.4f, bound %.4f\n",
+			what, share, a / b, p, p / (1 - p), d, bound
+		exit !(d <= bound)
+	}' || fail "$1: share outside the bound"
+}
