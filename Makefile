@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: MIT
-# One entry point: CMake for userspace and tests, clang + bpftool for the BPF
-# tracer, kbuild for the module. Quiet by default; V=1 prints every command.
+# One entry point: CMake for userspace, tests and the BPF programs (clang +
+# bpftool), kbuild for the module. Quiet by default; V=1 prints every command.
 
 VERSION := $(shell cat VERSION)
 BUILD_DIR ?= build
-BPF_OUT := $(BUILD_DIR)/bpf
 CMAKE_OUT := $(BUILD_DIR)/cmake
 BIN := $(CMAKE_OUT)/bin
 PREFIX ?= /usr/local
@@ -27,14 +26,7 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-CLANG ?= clang
-BPFTOOL ?= bpftool
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Icommon -Ibpf
-
 .DELETE_ON_ERROR:
-# Keep the BPF object make would treat as intermediate: it is installed too.
-.SECONDARY: $(BPF_OUT)/sched_trace.bpf.o
 .PHONY: all build build-demo build-ebpf build-tests build-kmod deps deps-demo demo test test-unit test-root \
 	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness \
@@ -49,47 +41,34 @@ deps:
 deps-demo:
 	$(Q)scripts/install-deps.sh demo
 
-# --- BPF: .bpf.c -> clang -> .bpf.o -> bpftool gen skeleton -> .skel.h -------
-$(BPF_OUT):
-	$(Q)mkdir -p $@
-
-$(BPF_OUT)/vmlinux.h: | $(BPF_OUT)
-	$(call msg,BTF,$@)
-	$(Q)test -r /sys/kernel/btf/vmlinux || { echo "lottery: /sys/kernel/btf/vmlinux is missing: the BPF tracer needs a kernel with CONFIG_DEBUG_INFO_BTF" >&2; exit 1; }
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
-
-$(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) $(BPF_OUT)/vmlinux.h
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	$(Q)llvm-strip -g $@ # DWARF only; .BTF and .BTF.ext (CO-RE, line info) stay
-
-$(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
-	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@
-
-build-ebpf: $(BPF_OUT)/sched_trace.skel.h
-
-# --- userspace and tests, through CMake --------------------------------------
+# --- everything through CMake: BPF objects and skeletons (cmake/bpf.cmake,
+# one line each in bpf/CMakeLists.txt), userspace, tests -----------------------
+# A BPF program for another kernel: CMAKE_EXTRA=-DLOTTERY_VMLINUX_H=path/vmlinux.h
 # LOTTERY_TESTS=OFF leaves the tests and benchmarks out, and with them the
 # need for GoogleTest and Google Benchmark.
 cmake_configure = cmake -S . -B $(CMAKE_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) \
-	-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) -DLOTTERY_TESTS=$(1) $(CMAKE_EXTRA) >/dev/null
-cmake_build = cmake --build $(CMAKE_OUT) -j $(JOBS) $(1) -- --no-print-directory $(if $(filter 1,$(V)),VERBOSE=1,)
+	-DLOTTERY_TESTS=$(1) $(CMAKE_EXTRA) >/dev/null
+cmake_build = cmake --build $(2) -j $(JOBS) $(1) -- --no-print-directory $(if $(filter 1,$(V)),VERBOSE=1,)
 
 $(CMAKE_OUT)/CMakeCache.txt: CMakeLists.txt
 	$(call msg,CMAKE,$(CMAKE_OUT))
 	$(Q)$(call cmake_configure,ON)
 
+# .bpf.c -> clang -> .bpf.o -> bpftool gen skeleton -> .skel.h, in $(CMAKE_OUT)/bpf
+build-ebpf:
+	$(Q)test -f $(CMAKE_OUT)/CMakeCache.txt || $(call cmake_configure,ON)
+	$(Q)$(call cmake_build,--target bpf,$(CMAKE_OUT))
+
 # Everything; a tree the demo configured without tests gets them now.
-build: build-ebpf $(CMAKE_OUT)/CMakeCache.txt
+build: $(CMAKE_OUT)/CMakeCache.txt
 	$(Q)grep -q '^LOTTERY_TESTS:BOOL=ON' $(CMAKE_OUT)/CMakeCache.txt || $(call cmake_configure,ON)
-	$(Q)$(call cmake_build,)
+	$(Q)$(call cmake_build,,$(CMAKE_OUT))
 
 # What runner.sh runs, and nothing else: a newcomer's first build.
 DEMO_PROGRAMS := lottery lottery-tracer lottery-spawn cpu_task
-build-demo: build-ebpf
+build-demo:
 	$(Q)test -f $(CMAKE_OUT)/CMakeCache.txt || $(call cmake_configure,OFF)
-	$(Q)$(call cmake_build,--target $(DEMO_PROGRAMS))
+	$(Q)$(call cmake_build,--target $(DEMO_PROGRAMS),$(CMAKE_OUT))
 
 build-tests: build
 
@@ -164,11 +143,11 @@ fuzz:
 
 # The unit and root tests again, built with ASan and UBSan (root tests need root).
 ASAN_OUT := $(BUILD_DIR)/asan
-test-asan: build-ebpf
+test-asan:
 	$(call msg,CMAKE,$(ASAN_OUT))
 	$(Q)cmake -S . -B $(ASAN_OUT) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DLOTTERY_SANITIZE=ON \
-		-DLOTTERY_BPF_DIR=$(abspath $(BPF_OUT)) $(CMAKE_EXTRA) >/dev/null
-	$(Q)cmake --build $(ASAN_OUT) -j $(JOBS) -- --no-print-directory
+		$(CMAKE_EXTRA) >/dev/null
+	$(Q)$(call cmake_build,,$(ASAN_OUT))
 	$(Q)cd $(ASAN_OUT) && $(HOST_LOCK) ctest --output-on-failure -L '^(unit|root)$$' \
 		-LE '^(packaging|bench|stress|vm|fuzz)$$' $(CTEST_ARGS)
 
