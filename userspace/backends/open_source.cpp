@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <ostream>
 #include <sys/stat.h>
 
 #include <linux/types.h>
@@ -21,6 +22,17 @@ std::unique_ptr<SnapshotSource> open_snapshot_source(BackendKind kind, const Bac
 	if (kind == BackendKind::Chardev)
 		return open_chardev_source(device);
 	return open_bpf_source(pin_dir);
+}
+
+std::unique_ptr<SnapshotSource> open_source_or_explain(BackendKind kind, const BackendOptions &options,
+						       std::ostream &err)
+{
+	try {
+		return open_snapshot_source(kind, options);
+	} catch (const BackendError &e) {
+		err << "lottery: " << e.what() << '\n';
+		return nullptr;
+	}
 }
 
 } // namespace lottery

@@ -3,6 +3,7 @@
 // behind this interface; the engine never sees which one it is fed by.
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,11 @@ struct BackendOptions {
 
 // Auto picks chardev when its device exists, else bpf. Throws BackendError.
 std::unique_ptr<SnapshotSource> open_snapshot_source(BackendKind kind, const BackendOptions &options);
+
+// The same, or null after saying on err, in one line ("lottery: ..."), why
+// it could not be opened: every loop that reads a source starts with it.
+std::unique_ptr<SnapshotSource> open_source_or_explain(BackendKind kind, const BackendOptions &options,
+						       std::ostream &err);
 
 std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir);
 std::unique_ptr<SnapshotSource> open_chardev_source(const std::string &device_path);

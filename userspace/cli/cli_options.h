@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "candidates.h"
+#include "enforce_options.h"
 #include "groups.h"
 #include "lottery.h"
 #include "snapshot_source.h"
@@ -24,20 +25,6 @@ class UsageError : public std::runtime_error {
 
 inline constexpr std::uint64_t default_interval_ms = 500;
 inline constexpr std::uint64_t max_interval_ms = 3600 * 1000; // an hour
-
-// --enforce and `lottery run`: the decisions take effect on a managed set
-// of processes (see doc/enforcement.md).
-struct EnforceOptions {
-	bool enabled = false;
-	std::vector<unsigned> cpus;		   // empty: the first CPU the agent may use
-	std::optional<std::string> spawned_state;  // --spawned[=FILE]; empty: lottery-spawn's
-	std::optional<std::string> tickets_file;   // reread on SIGHUP
-	bool per_user = false;
-	bool compensation = true; // --no-compensation turns it off, for comparison
-	std::vector<TaskGroup> groups;
-	std::vector<std::vector<std::string>> commands; // lottery run -- COMMAND... [-- COMMAND...]
-	std::vector<std::uint64_t> command_tickets;	// `--tickets N` in run, in command order
-};
 
 struct CliOptions {
 	BackendKind backend = BackendKind::Auto;

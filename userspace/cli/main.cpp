@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli_options.h"
-#include "enforce_loop.h"
+#include "enforce_command.h"
 #include "round_loop.h"
 
 int main(int argc, char **argv)
@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (options.enforce.enabled)
-			return run_enforced(options, std::cout, std::cerr);
+			return run_enforced_command(options, std::cout, std::cerr);
 		return run_rounds(options, std::cout, std::cerr);
 	} catch (const UsageError &e) {
 		std::cerr << "lottery: " << e.what() << " (see 'lottery --help')\n";

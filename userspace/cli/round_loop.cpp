@@ -66,16 +66,6 @@ RoundResult draw_confirmed(Scheduler &scheduler, CandidateSet &candidates, Snaps
 
 } // namespace
 
-std::unique_ptr<SnapshotSource> open_source_or_explain(const CliOptions &options, std::ostream &err)
-{
-	try {
-		return open_snapshot_source(options.backend, options.backend_options);
-	} catch (const BackendError &e) {
-		err << "lottery: " << e.what() << '\n';
-		return nullptr;
-	}
-}
-
 int run_rounds(const CliOptions &options, std::ostream &out, std::ostream &err)
 {
 	CandidateFilter filter = options.filter;
@@ -85,7 +75,7 @@ int run_rounds(const CliOptions &options, std::ostream &out, std::ostream &err)
 
 	std::uint64_t seed = options.seed ? *options.seed : std::random_device{}();
 	StopSignals stop_signals;
-	std::unique_ptr<SnapshotSource> source = open_source_or_explain(options, err);
+	std::unique_ptr<SnapshotSource> source = open_source_or_explain(options.backend, options.backend_options, err);
 	if (!source)
 		return 1;
 

@@ -63,7 +63,7 @@ ManagedEntry *Enforcer::find(pid_t pid)
 	return it == managed_.end() ? nullptr : &*it;
 }
 
-std::vector<DroppedProcess> Enforcer::drop_exited(Scheduler &scheduler)
+std::vector<DroppedProcess> Enforcer::drop_exited()
 {
 	std::vector<DroppedProcess> dropped;
 	for (auto it = managed_.begin(); it != managed_.end();) {
@@ -74,14 +74,13 @@ std::vector<DroppedProcess> Enforcer::drop_exited(Scheduler &scheduler)
 			continue;
 		}
 		dropped.push_back(DroppedProcess{process.pid(), process.comm(), reap(*it), it->runtime_ns});
-		scheduler.forget(process.pid());
 		guardian_.drop(process.pid());
 		it = managed_.erase(it);
 	}
 	return dropped;
 }
 
-CandidateSet Enforcer::candidates(const Snapshot &snapshot, const TicketOverrides &overrides)
+Snapshot Enforcer::wanting(const Snapshot &snapshot) const
 {
 	std::unordered_set<std::int32_t> runnable;
 	for (const auto &task : snapshot.tasks)
@@ -91,10 +90,7 @@ CandidateSet Enforcer::candidates(const Snapshot &snapshot, const TicketOverride
 	for (const auto &entry : managed_)
 		if (entry.process.held() || runnable.count(entry.process.pid()))
 			wanting.tasks.push_back(entry.process.task());
-
-	CandidateFilter filter;
-	filter.include_realtime = true; // named by the user: drawn like the others
-	return select_candidates(wanting, filter, overrides);
+	return wanting;
 }
 
 void Enforcer::apply(const RoundResult &result, const CandidateSet &drawn)
@@ -147,8 +143,9 @@ bool Enforcer::any_runnable() const
 	});
 }
 
-void Enforcer::end_quantum(Scheduler *scheduler, std::uint64_t quantum_ns)
+std::vector<TaskUsage> Enforcer::end_quantum(std::uint64_t quantum_ns)
 {
+	std::vector<TaskUsage> usage;
 	for (pid_t pid : winners_) {
 		ManagedEntry *entry = find(pid);
 		if (!entry)
@@ -159,10 +156,10 @@ void Enforcer::end_quantum(Scheduler *scheduler, std::uint64_t quantum_ns)
 		// still runnable was cut short by the clock, or by other load.
 		std::uint64_t used = activity.runtime_ns - std::min(activity.runtime_ns,
 								     entry->runtime_at_release);
-		if (scheduler)
-			scheduler->record_usage(pid, activity.runnable ? quantum_ns : used, quantum_ns);
+		usage.push_back(TaskUsage{pid, activity.runnable ? quantum_ns : used, quantum_ns});
 	}
 	winners_.clear();
+	return usage;
 }
 
 void Enforcer::kill_children()

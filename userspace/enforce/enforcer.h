@@ -17,25 +17,10 @@
 #include "guardian.h"
 #include "lottery.h"
 #include "managed_process.h"
+#include "mechanism.h"
 #include "snapshot.h"
 
 namespace lottery {
-
-struct ManagedEntry {
-	ManagedProcess process;
-	bool child = false; // started by `lottery run`: ours to reap
-	std::uint64_t runtime_at_start = 0;
-	std::uint64_t runtime_at_release = 0;
-	std::uint64_t runtime_ns = 0; // since it was taken on
-	std::uint64_t wins = 0;
-};
-
-struct DroppedProcess {
-	pid_t pid = 0;
-	std::string comm;
-	std::optional<int> exit_code; // for our own children
-	std::uint64_t runtime_ns = 0;
-};
 
 class Enforcer {
 public:
@@ -48,16 +33,17 @@ public:
 	Enforcer &operator=(const Enforcer &) = delete;
 
 	// Processes that exited since the last call, forgotten by the
-	// scheduler and the guardian; their pids are never used again.
-	std::vector<DroppedProcess> drop_exited(Scheduler &scheduler);
+	// guardian; their pids are never used again.
+	std::vector<DroppedProcess> drop_exited();
 	bool empty() const { return managed_.empty(); }
 	std::size_t size() const { return managed_.size(); }
 
-	// The managed processes that want a CPU, with their tickets.
-	CandidateSet candidates(const Snapshot &snapshot, const TicketOverrides &overrides);
+	// The managed processes that want a CPU: held ones, and those with a
+	// thread runnable in the snapshot.
+	Snapshot wanting(const Snapshot &snapshot) const;
 
-	// Holds the losing candidates, then releases the winners (the
-	// result must come from candidates() of this round).
+	// Holds the losing candidates, then releases the winners (drawn from
+	// the candidates of wanting() of this round).
 	void apply(const RoundResult &result, const CandidateSet &drawn);
 
 	// Every winner of the round has blocked (or exited) on its own: its
@@ -70,9 +56,9 @@ public:
 	bool any_runnable() const;
 
 	// The winners' share of the quantum that they used: one that blocked
-	// before its quantum ended gets compensation tickets (none without a
-	// scheduler).
-	void end_quantum(Scheduler *scheduler, std::uint64_t quantum_ns);
+	// before its quantum ended earns compensation tickets; one still
+	// runnable used all of it (cut short by the clock, or by other load).
+	std::vector<TaskUsage> end_quantum(std::uint64_t quantum_ns);
 
 	// SIGKILL to the processes `lottery run` started, and reaps them.
 	void kill_children();

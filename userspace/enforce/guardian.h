@@ -10,17 +10,17 @@
 #pragma once
 
 #include <sched.h>
-#include <stdexcept>
 #include <sys/types.h>
 
+#include "enforce_errors.h"
 #include "pidfd.h"
 
 namespace lottery {
 
 // The guardian is gone, or the socket to it failed: the agent must restore
 // what it changed and stop, since nothing would undo it after a crash.
-class GuardianLost : public std::runtime_error {
-	using std::runtime_error::runtime_error;
+class GuardianLost : public EnforcementFailed {
+	using EnforcementFailed::EnforcementFailed;
 };
 
 struct GuardianMessage; // guardian.cpp: one change, as the socket carries it

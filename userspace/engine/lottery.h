@@ -49,6 +49,11 @@ public:
 	// The task exited: drop its compensation and stride state.
 	void forget(std::int32_t pid);
 
+	// The candidates with the tickets a draw would give them now: their
+	// own, times their compensation. A scheduler in the kernel draws from
+	// these.
+	std::vector<Candidate> with_compensation(const CandidateSet &set) const;
+
 	Policy policy() const { return policy_; }
 	std::uint64_t rounds() const { return round_; }
 
@@ -67,7 +72,6 @@ private:
 		std::uint64_t quantum_ns;
 	};
 
-	std::vector<Candidate> with_compensation(const CandidateSet &set) const;
 	std::vector<std::size_t> draw_lottery(const std::vector<Candidate> &drawn, std::size_t k);
 	void rebase_passes();
 	std::vector<std::size_t> draw_stride(const std::vector<Candidate> &drawn, std::size_t k,

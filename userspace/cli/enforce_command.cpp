@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include "enforce_command.h"
+
+#include <algorithm>
+
+#include "enforce_setup.h"
+#include "enforced_run.h"
+#include "option_values.h"
+
+namespace lottery {
+
+namespace {
+
+// The pids --pid and --group name; with groups, each must be in one.
+std::vector<std::int32_t> named_pids(const CliOptions &options)
+{
+	std::vector<std::int32_t> pids = options.filter.pids;
+	for (const auto &group : options.enforce.groups)
+		pids.insert(pids.end(), group.pids.begin(), group.pids.end());
+	for (std::int32_t pid : options.filter.pids) {
+		bool grouped = options.enforce.groups.empty();
+		for (const auto &group : options.enforce.groups)
+			grouped |= std::count(group.pids.begin(), group.pids.end(), pid) > 0;
+		if (!grouped)
+			throw UsageError("--pid " + std::to_string(pid) +
+					 " is in no --group: with groups, name every process in one");
+	}
+	return pids;
+}
+
+} // namespace
+
+int run_enforced_command(const CliOptions &options, std::ostream &out, std::ostream &err)
+{
+	std::string error;
+	auto cpus = choose_cpus(options.enforce.cpus, &error);
+	if (!cpus)
+		throw UsageError("--cpus " + format_cpu_list(options.enforce.cpus) + ": " + error);
+
+	EnforcedRunConfig config;
+	config.enforce = options.enforce;
+	config.cpus = *cpus;
+	config.pids = named_pids(options);
+	config.tickets = options.tickets;
+	config.policy = options.policy;
+	config.period_ms = options.interval_ms;
+	config.rounds = options.rounds;
+	config.seed = options.seed;
+	config.json = options.json;
+	config.debug = options.debug;
+	config.backend = options.backend;
+	config.backend_options = options.backend_options;
+	return run_enforced(config, out, err);
+}
+
+} // namespace lottery

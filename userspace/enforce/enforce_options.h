@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// What an enforced run (--enforce, `lottery run`) is asked to do: the
+// enforcement's own settings. The CLI fills them in; run_enforced()
+// (enforced_run.h) takes them with the settings every run shares.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "groups.h"
+
+namespace lottery {
+
+struct EnforceOptions {
+	bool enabled = false;
+	std::vector<unsigned> cpus;		   // empty: the first CPU the agent may use
+	std::optional<std::string> spawned_state;  // --spawned[=FILE]; empty: lottery-spawn's
+	std::optional<std::string> tickets_file;   // reread on SIGHUP
+	bool per_user = false;
+	bool compensation = true; // --no-compensation turns it off, for comparison
+	std::vector<TaskGroup> groups;
+	std::vector<std::vector<std::string>> commands; // lottery run -- COMMAND... [-- COMMAND...]
+	std::vector<std::uint64_t> command_tickets;	// `--tickets N` in run, in command order
+};
+
+} // namespace lottery

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// The enforced run (--enforce, lottery run): every period the engine's
+// decisions take effect on a managed set through an EnforcementMechanism
+// (mechanism.h); at the end, however it comes, everything is put back and
+// the summary compares the CPU time each process received with its
+// tickets.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "enforce_options.h"
+#include "lottery.h"
+#include "snapshot_source.h"
+#include "tickets.h"
+
+namespace lottery {
+
+struct EnforcedRunConfig {
+	EnforceOptions enforce;
+	std::vector<unsigned> cpus;	 // online, at least one (choose_cpus)
+	std::vector<std::int32_t> pids; // --pid and the --group members
+	TicketOverrides tickets;	 // --tickets
+	Policy policy = Policy::Lottery;
+	std::uint64_t period_ms = 500;
+	std::optional<std::uint64_t> rounds; // none: until stopped
+	std::optional<std::uint64_t> seed;   // none: from the clock, and printed
+	bool json = false;
+	bool debug = false;
+	BackendKind backend = BackendKind::Auto;
+	BackendOptions backend_options;
+};
+
+// Returns the exit code: 0 after the last round or a stop signal, 1 when
+// the backend or the mechanism fails, 2 when a named process cannot be
+// managed or the tickets file cannot be read, 127 when a command cannot
+// run, and with `lottery run` whose commands all ended, the first
+// command's exit code.
+int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err);
+
+} // namespace lottery
