@@ -62,3 +62,50 @@ check_share() {
 		exit !(d <= bound)
 	}' || fail "$1: share outside the bound"
 }
+
+# --- lottery as the kernel's scheduler ----------------------------------------
+# The slice each draw gives (ms): one tick of the kernel under test (HZ=250),
+# so that a second of test holds as many draws as it can.
+SCX_SLICE_MS=${VMTEST_SCX_SLICE_MS:-4}
+
+# start_lottery OUT ARGS...: runs `lottery ARGS` with its stdout in OUT and
+# stderr in OUT.err, waits until the kernel runs it (sched_ext enabled and its
+# first line printed); its pid is in $lottery_pid. Killed when the case exits.
+start_lottery() {
+	local out=$1
+	shift
+	lottery "$@" >"$out" 2>"$out.err" &
+	lottery_pid=$!
+	spawned="$spawned $lottery_pid"
+	for _ in $(seq 100); do
+		if [ "$(scx_state)" = enabled ] && [ -s "$out.err" -o -s "$out" ]; then
+			return 0
+		fi
+		kill -0 $lottery_pid 2>/dev/null || { cat "$out.err"; fail "lottery ended at start"; }
+		sleep 0.05
+	done
+	cat "$out.err"
+	fail "lottery did not enable sched_ext within 5 s"
+}
+
+# stop_lottery: SIGTERM, then its exit status in $lottery_status; sched_ext
+# must be disabled again within a second.
+stop_lottery() {
+	kill -TERM $lottery_pid
+	lottery_status=0
+	wait $lottery_pid || lottery_status=$?
+	wait_scx_state disabled 1 >/dev/null
+}
+
+# A task's field in lottery's --json summary line: summary_field PID KEY OUT.
+summary_field() {
+	grep '^{"summary"' "$3" | grep -o "{\"pid\":$1,[^}]*}" | head -n 1 |
+		grep -o "\"$2\":[0-9.e+-]*" | cut -d: -f2
+}
+
+# lottery_bound P N: how far a lottery's share may stray from P after N
+# independent draws (see 10-fairness.sh for why): 4 standard deviations of
+# the binomial share plus one draw's worth of quantisation.
+lottery_bound() {
+	awk -v p="$1" -v n="$2" 'BEGIN { printf "%.6f\n", 4 * sqrt(p * (1 - p) / n) + 1 / n }'
+}

@@ -60,7 +60,7 @@ while :; do
 	boot=$((boot + 1))
 	set +e
 	"$repo/tests/vm/run.sh" --vmlinuz "$SCX_VMLINUZ" --kernel "$SCX_KVER" --bin-dir "$bin_dir" --out "$out" \
-		--cases "$cases" --add "$here/lib.sh=/vmtest/scx.sh" \
+		--cases "$cases" --add "$here/lib.sh=/vmtest/scx.sh" --add /usr/bin/chrt=/usr/bin/chrt \
 		--accel tcg,thread=single "${pass_on[@]}"
 	status=$?
 	set -e
