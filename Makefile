@@ -30,7 +30,7 @@ endif
 .PHONY: all build build-demo build-ebpf build-tests build-kmod deps deps-demo demo test test-unit test-root \
 	test-vm build-kmod-vm load-ebpf unload-ebpf load-kmod unload-kmod status install uninstall clean \
 	dkms-install dkms-uninstall deb bench bench-quick fuzz stress test-asan fairness \
-	scx-kernel test-fresh test-vm-scx
+	scx-kernel test-fresh test-vm-scx fairness-vm
 
 all: build
 
@@ -164,6 +164,12 @@ stress: build build-kmod-vm
 fairness: build
 	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/fairness.sh
 
+# The same experiments on lottery as the kernel's scheduler (sched_ext), in
+# the VM, with EEVDF beside it (about 25 minutes; FAIRNESS_SECONDS=10 for a
+# quick one): tables, CSV and plots in $(BUILD_DIR)/fairness-vm.
+fairness-vm: build scx-kernel
+	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/fairness-vm.sh
+
 # The VM runs Debian's stock kernel: build the module against its headers,
 # for the newest kernel whose image and headers are both installed.
 VM_KVER ?= $(shell tests/vm/kernel.sh)
@@ -175,8 +181,9 @@ build-kmod-vm:
 # The sched_ext VM boots the newest trixie-backports kernel (the host's has no
 # sched_ext): fetched through a private apt directory, the .debs cached in
 # /var/cache/lottery/scx-kernel; vmlinuz, config and its vmlinux.h land in
-# $(SCX_KERNEL_DIR). SCX_KERNEL_FLAGS=--offline uses the cache only.
-SCX_KERNEL_DIR := $(BUILD_DIR)/scx-kernel
+# $(SCX_KERNEL_DIR), where the CMake build compiles the scheduler against it
+# and the VM test boots it. SCX_KERNEL_FLAGS=--offline uses the cache only.
+SCX_KERNEL_DIR := $(CMAKE_OUT)/scx-kernel
 scx-kernel:
 	$(call msg,KERNEL,$(SCX_KERNEL_DIR))
 	$(Q)scripts/scx-kernel.sh --out $(SCX_KERNEL_DIR) $(SCX_KERNEL_FLAGS) >/dev/null

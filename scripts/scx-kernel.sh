@@ -42,6 +42,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+mkdir -p "$out"
+out=$(cd "$out" && pwd) # kernel.env names absolute paths
+
 for tool in apt-get apt-cache dpkg-deb zstd bpftool; do
 	command -v $tool >/dev/null || die "$tool is missing: run 'sudo make deps'"
 done

@@ -7,8 +7,8 @@
 #   usage: run.sh [options] [-- options for tests/vm/run.sh]
 #     --bin-dir DIR      the CMake build's bin/ (default: build/cmake/bin)
 #     --out DIR          work directory (default: build/vm-scx)
-#     --kernel-dir DIR   a `make scx-kernel` output to boot (default: fetch
-#                        into OUT/kernel, offline from the cache if need be)
+#     --kernel-dir DIR   a scripts/scx-kernel.sh output to boot, fetched
+#                        there if it has none yet (default: OUT/kernel)
 #     --cases DIR        cases to run (default: tests/vm-scx/cases)
 #     --retries N        boot again up to N times after a guest kernel crash
 #                        (default 1); every crashed console is kept
@@ -46,10 +46,11 @@ done
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-if [ -z "$kernel_dir" ]; then
-	kernel_dir=$out/kernel
+# The kernel already there is kept: it is the one the scheduler was compiled
+# against, if the build wrote it.
+kernel_dir=${kernel_dir:-$out/kernel}
+if [ ! -r "$kernel_dir/kernel.env" ]; then
 	"$repo/scripts/scx-kernel.sh" --out "$kernel_dir" >/dev/null ||
-		"$repo/scripts/scx-kernel.sh" --offline --out "$kernel_dir" >/dev/null ||
 		die "no kernel with sched_ext (scripts/scx-kernel.sh failed above)"
 fi
 # shellcheck source=/dev/null
@@ -61,6 +62,7 @@ while :; do
 	set +e
 	"$repo/tests/vm/run.sh" --vmlinuz "$SCX_VMLINUZ" --kernel "$SCX_KVER" --bin-dir "$bin_dir" --out "$out" \
 		--cases "$cases" --add "$here/lib.sh=/vmtest/scx.sh" --add /usr/bin/chrt=/usr/bin/chrt \
+		--env VMTEST_CASE_TIMEOUT=300 \
 		--accel tcg,thread=single "${pass_on[@]}"
 	status=$?
 	set -e

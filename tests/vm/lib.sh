@@ -54,6 +54,8 @@ spawn_at_nice() {
 
 stop_spawned() {
 	[ -z "$spawned" ] || kill $spawned 2>/dev/null || true
+	# A stopped task only acts on SIGTERM once continued.
+	[ -z "$spawned" ] || kill -CONT $spawned 2>/dev/null || true
 	[ -z "$spawned" ] || wait $spawned 2>/dev/null || true
 	spawned=
 }

@@ -1,12 +1,13 @@
 # The whole machine (--whole-machine) under a fork-, pipe- and CPU-heavy load
 # for 60 s with the kernel's default watchdog (30 s): the scheduler is never
 # ejected, every task of the load makes progress in every 10 s, and lottery
-# ends cleanly on SIGTERM (exit 0, the kernel's scheduler back).
+# ends cleanly on SIGTERM (exit 0, the kernel's scheduler back). The load
+# starts once the scheduler runs (it would slow the loader tenfold).
 . /vmtest/lib.sh
 . /vmtest/scx.sh
-need lottery cpu_task
-need_scx
+need_lottery_scx
 seconds=${VMTEST_WHOLE_SECONDS:-60}
+start_lottery /tmp/whole.out --whole-machine --json 5000
 load=
 for _ in 1 2 3; do
 	spawn_at_nice 0 $((seconds + 30))
@@ -29,7 +30,6 @@ pinger=$!
 spawned="$spawned $pinger"
 watched="$load $forker $streamer $ponger $pinger"
 
-start_lottery /tmp/whole.out --whole-machine --json 5000
 for pid in $watched; do cpu_ns $pid; done >/tmp/whole.before
 elapsed=0
 while [ $elapsed -lt $seconds ]; do

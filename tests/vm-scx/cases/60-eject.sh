@@ -2,14 +2,14 @@
 # so: the test switch LOTTERY_SCX_TEST_STARVE=PID makes the BPF side never
 # draw that process. With the default watchdog (30 s) the kernel disables the
 # scheduler ("runnable task stall"); lottery prints the kernel's reason,
-# restores the managed tasks' policies and exits 1.
+# restores the managed tasks' policies and exits 1. (The loops run at nice 19,
+# so that they do not slow the loader.)
 . /vmtest/lib.sh
 . /vmtest/scx.sh
-need lottery cpu_task
-need_scx
-spawn_at_nice 0 90 1
+need_lottery_scx
+spawn_at_nice 19 300 1
 a=$spawned_pid
-spawn_at_nice 0 90 1
+spawn_at_nice 19 300 1
 starved=$spawned_pid
 LOTTERY_SCX_TEST_STARVE=$starved start_lottery /tmp/eject.out --enforce --mechanism kernel \
 	--pid $a --pid $starved 1000
