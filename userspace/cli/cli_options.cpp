@@ -19,6 +19,7 @@ namespace {
 
 const char usage_line[] = "usage: lottery [--backend auto|bpf|chardev] [options] [INTERVAL_MS]\n"
 			  "       lottery --enforce --pid PID... [options] [INTERVAL_MS]\n"
+			  "       lottery --whole-machine [options] [INTERVAL_MS]\n"
 			  "       lottery run [options] [INTERVAL_MS] -- COMMAND [ARGS...] [-- COMMAND...]";
 
 // User input inside a message: in quotes, with control bytes escaped, so
@@ -37,6 +38,17 @@ BackendKind parse_backend(const std::string &name)
 	if (name == "chardev")
 		return BackendKind::Chardev;
 	throw UsageError("unknown backend " + quoted(name) + " (expected auto, bpf or chardev)");
+}
+
+Mechanism parse_mechanism(const std::string &name)
+{
+	if (name == "auto")
+		return Mechanism::Auto;
+	if (name == "kernel")
+		return Mechanism::Kernel;
+	if (name == "signals")
+		return Mechanism::Signals;
+	throw UsageError("unknown mechanism " + quoted(name) + " (expected auto, kernel or signals)");
 }
 
 Policy parse_policy(const std::string &name)
@@ -98,7 +110,11 @@ po::options_description visible_options()
 		("json,j", "print one JSON object per round, and the summary as JSON")
 		("pin-dir", po::value<std::string>()->value_name("DIR"), "bpf backend: where the tracer's maps are pinned")
 		("device", po::value<std::string>()->value_name("PATH"), "chardev backend: the device to read")
-		("enforce,e", "make the decisions take effect: the winners run, the other managed processes are held")
+		("enforce,e", "make the decisions take effect on the managed processes (see --mechanism)")
+		("mechanism", po::value<std::string>()->value_name("NAME"),
+		 "with --enforce, how: kernel (the lottery is the kernel's CPU scheduler, sched_ext: a draw at every dispatch), signals (the winners run, the others are held with SIGSTOP) or auto (default: kernel if the kernel has sched_ext)")
+		("whole-machine", "the kernel scheduler for every task of the machine, not a managed set (sched_ext; implies --enforce)")
+		("slice", po::value<std::string>()->value_name("MS"), "with the kernel mechanism, the time slice each draw gives its winner (default 10)")
 		("cpus", po::value<std::string>()->value_name("LIST"), "with --enforce, the CPUs the managed processes share, e.g. 0 or 0-1 (default: one CPU); one winner per CPU")
 		("spawned", po::value<std::string>()->implicit_value("")->value_name("FILE"), "with --enforce, manage lottery-spawn's workload, from its state file (default: lottery-spawn's own)")
 		("tickets-file", po::value<std::string>()->value_name("FILE"), "with --enforce, 'PID TICKETS' lines that override --tickets, reread on SIGHUP")
@@ -141,7 +157,8 @@ void check_enforce_options(const po::variables_map &vm, const CliOptions &option
 {
 	const EnforceOptions &enforce = options.enforce;
 	if (!enforce.enabled) {
-		for (const char *name : {"cpus", "spawned", "tickets-file", "per-user", "group", "no-compensation"})
+		for (const char *name : {"cpus", "spawned", "tickets-file", "per-user", "group", "no-compensation",
+					 "mechanism", "slice"})
 			if (vm.count(name))
 				throw UsageError(std::string("--") + name + " needs --enforce (or lottery run)");
 		return;
@@ -150,6 +167,19 @@ void check_enforce_options(const po::variables_map &vm, const CliOptions &option
 		if (vm.count(name))
 			throw UsageError(std::string("--") + name +
 					 " does not apply with --enforce: name the processes to manage with --pid");
+	if (enforce.whole_machine) {
+		if (enforce.mechanism == Mechanism::Signals)
+			throw UsageError("--whole-machine needs the kernel mechanism: signals only hold a managed set");
+		if (!enforce.commands.empty())
+			throw UsageError("--whole-machine does not run commands: use lottery run without it");
+		for (const char *name : {"pid", "group", "spawned", "cpus", "per-user"})
+			if (vm.count(name))
+				throw UsageError(std::string("--") + name +
+						 " names a managed set: --whole-machine schedules every task");
+		return;
+	}
+	if (enforce.mechanism == Mechanism::Signals && vm.count("slice"))
+		throw UsageError("--slice is the kernel scheduler's: signals hold the winners for INTERVAL_MS");
 	if (enforce.per_user && !enforce.groups.empty())
 		throw UsageError("--per-user and --group are two ways of grouping: choose one");
 	if (!enforce.commands.empty() && !enforce.groups.empty())
@@ -167,7 +197,12 @@ void check_enforce_options(const po::variables_map &vm, const CliOptions &option
 void parse_enforce_options(const po::variables_map &vm, CliOptions &options)
 {
 	EnforceOptions &enforce = options.enforce;
-	enforce.enabled = enforce.enabled || vm.count("enforce");
+	enforce.whole_machine = vm.count("whole-machine");
+	enforce.enabled = enforce.enabled || vm.count("enforce") || enforce.whole_machine;
+	if (vm.count("mechanism"))
+		enforce.mechanism = parse_mechanism(vm["mechanism"].as<std::string>());
+	if (vm.count("slice"))
+		enforce.slice_ms = parse_count("--slice", vm["slice"].as<std::string>(), 1, max_slice_ms);
 	if (vm.count("cpus")) {
 		std::string error;
 		auto cpus = parse_cpu_list(vm["cpus"].as<std::string>(), &error);

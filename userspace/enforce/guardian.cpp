@@ -20,12 +20,13 @@
 namespace lottery {
 
 struct GuardianMessage {
-	enum Kind : std::uint32_t { manage = 1, thread = 2, drop = 3, done = 4 };
+	enum Kind : std::uint32_t { manage = 1, thread = 2, drop = 3, done = 4, policy = 5 };
 	std::uint32_t kind;
 	std::int32_t pid;
 	std::int32_t tid;
 	std::uint32_t reserved;
 	cpu_set_t affinity;
+	ThreadPolicy original_policy; // kind policy: what tid goes back to
 };
 
 namespace {
@@ -71,11 +72,15 @@ bool apply(std::unordered_map<pid_t, Guarded> &guarded, const Message &message, 
 	switch (message.kind) {
 	case Message::manage:
 		if (fd >= 0)
-			guarded[message.pid] = Guarded{UniqueFd(fd), {message.affinity, {}}};
+			guarded[message.pid] = Guarded{UniqueFd(fd), {message.affinity, {}, {}}};
 		return false;
 	case Message::thread:
 		if (auto it = guarded.find(message.pid); it != guarded.end())
 			it->second.original.thread_affinity[message.tid] = message.affinity;
+		break;
+	case Message::policy:
+		if (auto it = guarded.find(message.pid); it != guarded.end())
+			it->second.original.thread_policy[message.tid] = message.original_policy;
 		break;
 	case Message::drop:
 		guarded.erase(message.pid);
@@ -215,17 +220,22 @@ void Guardian::send(const GuardianMessage &message, int fd_to_pass)
 
 void Guardian::manage(pid_t pid, int pidfd, const cpu_set_t &process_affinity)
 {
-	send(Message{Message::manage, pid, 0, 0, process_affinity}, pidfd);
+	send(Message{Message::manage, pid, 0, 0, process_affinity, {}}, pidfd);
 }
 
 void Guardian::thread_affinity(pid_t pid, pid_t tid, const cpu_set_t &affinity)
 {
-	send(Message{Message::thread, pid, tid, 0, affinity});
+	send(Message{Message::thread, pid, tid, 0, affinity, {}});
+}
+
+void Guardian::thread_policy(pid_t pid, pid_t tid, const ThreadPolicy &original)
+{
+	send(Message{Message::policy, pid, tid, 0, {}, original});
 }
 
 void Guardian::drop(pid_t pid)
 {
-	send(Message{Message::drop, pid, 0, 0, {}});
+	send(Message{Message::drop, pid, 0, 0, {}, {}});
 }
 
 void Guardian::finish()
@@ -233,7 +243,7 @@ void Guardian::finish()
 	if (pid_ <= 0)
 		return;
 	try {
-		send(Message{Message::done, 0, 0, 0, {}});
+		send(Message{Message::done, 0, 0, 0, {}, {}});
 	} catch (const GuardianLost &) {
 		// Gone already: nothing left to tell it.
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The guardian: a small process forked before any managed task is changed,
 // which puts every managed task back (continued, with its original
-// affinity) if the agent ends without doing so itself -- whatever ends it,
+// affinity and policy) if the agent ends without doing so itself -- whatever ends it,
 // SIGKILL included. It lives in its own session, ignores the signals that
 // end the agent, and watches the agent through a pidfd. The agent tells it
 // of each change before making it, over a socket that also carries the
@@ -14,6 +14,7 @@
 
 #include "enforce_errors.h"
 #include "pidfd.h"
+#include "sched_policy.h"
 
 namespace lottery {
 
@@ -38,6 +39,7 @@ public:
 	// Throw GuardianLost.
 	void manage(pid_t pid, int pidfd, const cpu_set_t &process_affinity);
 	void thread_affinity(pid_t pid, pid_t tid, const cpu_set_t &affinity);
+	void thread_policy(pid_t pid, pid_t tid, const ThreadPolicy &original);
 	void drop(pid_t pid);
 
 	// Everything is restored: the guardian exits without touching

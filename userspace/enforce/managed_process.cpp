@@ -116,6 +116,31 @@ void ManagedProcess::pin(const cpu_set_t &cpus, Guardian &guardian)
 	std::erase_if(original_.thread_affinity, [&](const auto &entry) { return !pinned_.count(entry.first); });
 }
 
+std::size_t ManagedProcess::switch_to_sched_ext(Guardian &guardian)
+{
+	if (!announced_)
+		guardian.manage(pid_, pidfd_.get(), original_.process_affinity);
+	announced_ = true;
+	std::size_t switched = 0;
+	for (pid_t tid : list_threads(proc_dir_.get())) {
+		auto policy = read_sched_policy(tid);
+		if (!policy || !is_fair_policy(policy->policy))
+			continue; // gone, already SCHED_EXT, or real-time: not ours to change
+		guardian.thread_policy(pid_, tid, *policy);
+		original_.thread_policy[tid] = *policy;
+		ThreadPolicy ext = *policy;
+		ext.policy = sched_ext_policy;
+		if (!write_sched_policy(tid, ext)) {
+			if (errno == ESRCH)
+				continue;
+			throw ManageError("cannot switch " + named(pid_, task_.comm) + " thread " +
+					  std::to_string(tid) + " to SCHED_EXT: " + std::strerror(errno));
+		}
+		++switched;
+	}
+	return switched;
+}
+
 bool ManagedProcess::hold()
 {
 	held_ = pidfd_signal(pidfd_.get(), SIGSTOP);

@@ -46,6 +46,13 @@ public:
 	// are pinned too. Throws ManageError if the kernel refuses.
 	void pin(const cpu_set_t &cpus, Guardian &guardian);
 
+	// Switches every thread on a fair policy to SCHED_EXT, so that the
+	// sched_ext scheduler (loaded with SCX_OPS_SWITCH_PARTIAL) runs it,
+	// telling the guardian each thread's policy first. Threads created
+	// later inherit SCHED_EXT. Returns how many threads it switched.
+	// Throws ManageError if the kernel refuses.
+	std::size_t switch_to_sched_ext(Guardian &guardian);
+
 	// SIGSTOP and SIGCONT through the pidfd; false when it has exited.
 	bool hold();
 	bool release();
@@ -60,7 +67,7 @@ public:
 	};
 	Activity activity() const;
 
-	// Continued, every thread's affinity back; false if it has exited.
+	// Continued, every thread's affinity and policy back; false if it has exited.
 	bool restore();
 
 private:

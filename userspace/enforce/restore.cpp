@@ -24,8 +24,11 @@ bool restore_process(pid_t pid, int pidfd, const OriginalSettings &original)
 		return false;
 	// Threads are listed through the process's own /proc directory, so
 	// each tid is one of its threads; the affinity call follows at once.
-	for (pid_t tid : list_threads(dir.get()))
+	for (pid_t tid : list_threads(dir.get())) {
 		sched_setaffinity(tid, sizeof(cpu_set_t), &original.affinity_of(tid));
+		if (const ThreadPolicy *policy = original.policy_of(tid, pid))
+			restore_sched_policy(tid, *policy);
+	}
 	return true;
 }
 

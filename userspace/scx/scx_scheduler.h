@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// The loader of bpf/lottery_scx.bpf.c: loads the sched_ext scheduler,
+// attaches it through a kernel BPF link (so that the kernel detaches it
+// when the last fd of the link closes, however this process ends), writes
+// the engine's tickets into it and reads its counters and exit info back.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lottery.h"
+
+namespace lottery {
+
+// Loading or attaching failed: one line, ready to print after "lottery: ".
+class ScxError : public std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+// Whether this kernel can run a sched_ext scheduler now. On no, a one-line
+// reason: no sched_ext in this kernel, or another scheduler loaded.
+struct ScxAvailability {
+	bool available = false;
+	bool kernel_has_it = false;
+	std::string reason;
+};
+ScxAvailability scx_availability(const std::string &sysfs_dir = "/sys/kernel/sched_ext");
+
+struct ScxSettings {
+	Policy policy = Policy::Lottery;
+	bool whole_machine = false;	 // else SCX_OPS_SWITCH_PARTIAL
+	std::uint64_t slice_ns = 10'000'000;
+	bool compensation = true;
+	bool cgroup_weights = true;
+	std::int32_t starve_tgid = 0;	 // test switch: never drawn, so ejected
+	bool verbose = false;		 // libbpf's messages on stderr
+};
+
+struct ScxCounters {
+	std::uint64_t dispatches = 0, prev_kept = 0, dispatched = 0, empty = 0, retries = 0,
+		      stale = 0, overflow = 0, enqueued = 0;
+	std::uint64_t queued = 0; // the most a CPU could draw from, at its last dispatch
+	std::uint64_t draws() const { return prev_kept + dispatched; }
+};
+
+struct ScxTaskStats {
+	std::int32_t tid = 0;
+	std::int32_t tgid = 0;
+	std::uint64_t wins = 0;
+	std::uint64_t runtime_ns = 0;
+	std::uint64_t tickets = 0;
+};
+
+// ops.exit's report: why the kernel stopped the scheduler.
+struct ScxExit {
+	int kind = 0; // enum scx_exit_kind
+	std::int64_t exit_code = 0;
+	std::string reason;
+	std::string message;
+	// The kernel ejected it (an error), as opposed to being unloaded.
+	bool ejected() const { return kind >= 1024; }
+	std::string kind_name() const;
+};
+
+class ScxScheduler {
+public:
+	// Loads and attaches. Throws ScxError.
+	explicit ScxScheduler(const ScxSettings &settings);
+	// Detaches (if still attached) and frees everything.
+	~ScxScheduler();
+	ScxScheduler(const ScxScheduler &) = delete;
+	ScxScheduler &operator=(const ScxScheduler &) = delete;
+
+	// Tickets for a task (by tid) or all threads of a process (by tgid);
+	// the task's own entry wins. Throws ScxError when the map is full.
+	void set_tickets(std::int32_t id, std::uint64_t tickets);
+	void clear_tickets(std::int32_t id);
+
+	ScxCounters counters() const;
+	std::vector<ScxTaskStats> task_stats() const;
+
+	// Set once the kernel has called ops.exit (ejection or detach).
+	std::optional<ScxExit> exit_info() const;
+
+	// Closes the link: the kernel switches every task back to its own
+	// scheduler. Waits up to a second for ops.exit's report.
+	void detach();
+
+	const ScxSettings &settings() const { return settings_; }
+
+private:
+	struct Skeleton;
+	std::unique_ptr<Skeleton> skel_;
+	ScxSettings settings_;
+	int link_fd_ = -1;
+	int nr_cpus_ = 1;
+};
+
+} // namespace lottery
