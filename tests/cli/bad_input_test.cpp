@@ -75,6 +75,16 @@ const BadInput arguments[] = {
 	{"EnforceWithoutProcesses", {"--enforce"}, 2, "--enforce needs processes to manage"},
 	{"CpusWithoutEnforce", {"--cpus", "0"}, 2, "--cpus needs --enforce"},
 	{"RunWithoutCommand", {"run", "--tickets", "3"}, 2, "run needs a command"},
+	// The kernel mechanism's options, refused before anything is loaded.
+	{"UnknownMechanism", {"--enforce", "--pid", "4194304", "--mechanism", "fast"}, 2, "unknown mechanism 'fast'"},
+	{"MechanismWithoutEnforce", {"--mechanism", "kernel"}, 2, "--mechanism needs --enforce"},
+	{"WholeMachineWithPid", {"--whole-machine", "--pid", "4194304"}, 2, "--whole-machine schedules every task"},
+	{"WholeMachineRun", {"run", "--whole-machine", "--", "true"}, 2, "--whole-machine does not run commands"},
+	{"WholeMachineBySignals", {"--whole-machine", "--mechanism", "signals"}, 2, "needs the kernel mechanism"},
+	{"SliceZero", {"--enforce", "--pid", "4194304", "--slice", "0"}, 2, "--slice must be"},
+	{"SliceOverASecond", {"--whole-machine", "--slice", "1001"}, 2, "--slice must be"},
+	{"SliceWithSignals", {"--enforce", "--pid", "4194304", "--mechanism", "signals", "--slice", "5"}, 2,
+	 "--slice is the kernel scheduler's"},
 };
 // clang-format on
 

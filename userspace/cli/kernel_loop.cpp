@@ -283,6 +283,11 @@ int KernelRun::run()
 	if (options_.seed)
 		throw UsageError("--seed does not apply to the kernel scheduler, whose draws use the "
 				 "kernel's random numbers (--mechanism signals takes a seed)");
+	if (!enforce_.cpus.empty()) {
+		std::string error;
+		if (!choose_cpus(enforce_.cpus, &error))
+			throw UsageError("--cpus " + format_cpu_list(enforce_.cpus) + ": " + error);
+	}
 	ScxAvailability availability = scx_availability();
 	if (!availability.available) {
 		err_ << "lottery: " << availability.reason << '\n';

@@ -126,7 +126,7 @@ std::string format_scx_exit_text(const ScxExit &exit)
 	std::string line = exit.ejected() ? "lottery: the kernel ejected the scheduler: "
 					  : "lottery: the scheduler stopped: ";
 	line += exit.kind_name();
-	if (!exit.reason.empty())
+	if (!exit.reason.empty() && exit.reason != exit.kind_name())
 		line += " (" + text::printable(exit.reason) + ")";
 	if (!exit.message.empty())
 		line += ": " + text::printable(exit.message);
