@@ -39,8 +39,10 @@ expected=(
 	bin/lottery
 	bin/lottery-spawn
 	bin/lottery-tracer
+	etc/default/lottery
 	lib/lottery/cpu_task
 	lib/lottery/sched_trace.bpf.o
+	lib/systemd/system/lottery.service
 	share/bash-completion/completions/lottery
 	share/doc/lottery/README.md
 	share/doc/lottery/enforcement.md

@@ -272,9 +272,11 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 		     << "milliseconds (default " << default_interval_ms
 		     << "), by tickets: by default the kernel's weight\n"
 		     << "for each task's nice value. Ctrl-C prints a summary of wins against shares.\n"
-		     << "With --enforce (or lottery run) the winners run on the CPUs of --cpus and the\n"
-		     << "other managed processes are held (SIGSTOP) until they win; whatever ends\n"
-		     << "lottery, they run again with their own settings within a second.\n\n"
+		     << "With --enforce (or lottery run) the decisions take effect on the managed\n"
+		     << "processes: the kernel itself draws at every dispatch when it has sched_ext\n"
+		     << "(--whole-machine: for every task), otherwise the winners run on the CPUs of\n"
+		     << "--cpus and the others are held (SIGSTOP). Whatever ends lottery, everything\n"
+		     << "is back on the kernel's own scheduler, with its own settings, within a second.\n\n"
 		     << visible;
 		options.early_exit_text = text.str();
 		return options;
