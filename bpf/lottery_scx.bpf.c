@@ -85,6 +85,7 @@ struct task_ctx {
 	u64 pass;		/* stride */
 	u64 exec_at_running;	/* se.sum_exec_runtime when it last started */
 	s32 tree;		/* where it is queued, -1: nowhere */
+	s32 queue;		/* stride: the queue its pass is relative to, -1: none yet */
 	u32 slot;
 };
 
@@ -124,8 +125,12 @@ struct {
 	__type(value, struct lottery_scx_counters);
 } counters SEC(".maps");
 
-/* Stride: the highest pass that started running; sleepers rejoin near it. */
-static u64 vtime_now;
+/*
+ * Stride: per queue, the highest pass that started running, the queue's
+ * virtual time. Queues are independent: the passes of CPU 1's pinned tasks
+ * say nothing about CPU 0's, so a sleeper rejoins near its own queue's.
+ */
+static u64 vtime_now[LOTTERY_SCX_MAX_CPUS + 1];
 
 static __always_inline struct lottery_scx_counters *counter(void)
 {
@@ -223,10 +228,19 @@ static __always_inline void enqueue_stride(struct task_struct *p, struct task_ct
 					   u64 enq_flags)
 {
 	u64 lag = slice_ns * STRIDE_ONE / draw_tickets(ctx);
+	u32 q = tree & (LOTTERY_SCX_MAX_CPUS | (LOTTERY_SCX_MAX_CPUS - 1));
+	u64 now = q <= LOTTERY_SCX_MAX_CPUS ? vtime_now[q] : 0;
 
-	/* A sleeper rejoins at most one slice's worth of pass behind. */
-	if (ctx->pass + lag < vtime_now)
-		ctx->pass = vtime_now - lag;
+	/*
+	 * A new task, or one that moved queue, starts at the queue's virtual
+	 * time; a sleeper rejoins at most one slice's worth of its own pass
+	 * behind it. A task that stayed runnable keeps its pass as it is.
+	 */
+	if (ctx->queue != tree)
+		ctx->pass = now;
+	else if ((enq_flags & SCX_ENQ_WAKEUP) && ctx->pass + lag < now)
+		ctx->pass = now - lag;
+	ctx->queue = tree;
 	scx_bpf_dsq_insert_vtime(p, tree, slice_ns, ctx->pass, enq_flags);
 }
 
@@ -469,22 +483,44 @@ void BPF_STRUCT_OPS(lottery_dispatch, s32 cpu, struct task_struct *prev)
 		dispatch_lottery(cpu, prev);
 }
 
+/* The task's statistics entry, made on first use. */
+static __always_inline struct lottery_scx_task_stats *stats_of(struct task_struct *p)
+{
+	struct lottery_scx_task_stats *stats, fresh = {};
+	u32 key = p->pid;
+
+	stats = bpf_map_lookup_elem(&task_stats, &key);
+	if (stats)
+		return stats;
+	fresh.tgid = p->tgid;
+	bpf_map_update_elem(&task_stats, &key, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&task_stats, &key);
+}
+
 void BPF_STRUCT_OPS(lottery_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = ctx_of(p);
+	struct lottery_scx_task_stats *stats;
+	u32 q;
 
 	if (!tctx)
 		return;
 	tctx->exec_at_running = p->se.sum_exec_runtime;
-	if (policy == LOTTERY_SCX_POLICY_STRIDE && tctx->pass > vtime_now)
-		vtime_now = tctx->pass;
+	if (policy != LOTTERY_SCX_POLICY_STRIDE)
+		return;
+	/* Stride's winner is the DSQ's head, moved by the kernel: count it here. */
+	stats = stats_of(p);
+	if (stats)
+		stats->wins++;
+	q = tctx->queue;
+	if (q <= LOTTERY_SCX_MAX_CPUS && tctx->pass > vtime_now[q])
+		vtime_now[q] = tctx->pass;
 }
 
 void BPF_STRUCT_OPS(lottery_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = ctx_of(p);
-	struct lottery_scx_task_stats *stats, fresh = {};
-	u32 key = p->pid;
+	struct lottery_scx_task_stats *stats;
 	u64 ran;
 
 	if (!tctx)
@@ -502,14 +538,9 @@ void BPF_STRUCT_OPS(lottery_stopping, struct task_struct *p, bool runnable)
 			tctx->comp = MAX_COMPENSATION * LOTTERY_SCX_COMP_UNIT;
 	}
 
-	stats = bpf_map_lookup_elem(&task_stats, &key);
-	if (!stats) {
-		fresh.tgid = p->tgid;
-		bpf_map_update_elem(&task_stats, &key, &fresh, BPF_NOEXIST);
-		stats = bpf_map_lookup_elem(&task_stats, &key);
-		if (!stats)
-			return;
-	}
+	stats = stats_of(p);
+	if (!stats)
+		return;
 	stats->runtime_ns += ran;
 	stats->tickets = tctx->tickets;
 }
@@ -522,7 +553,7 @@ s32 BPF_STRUCT_OPS(lottery_init_task, struct task_struct *p, struct scx_init_tas
 		return -ENOMEM;
 	tctx->tree = -1;
 	tctx->comp = LOTTERY_SCX_COMP_UNIT;
-	tctx->pass = vtime_now;
+	tctx->queue = -1;
 	return 0;
 }
 

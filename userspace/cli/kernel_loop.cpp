@@ -70,7 +70,7 @@ private:
 	pid_t first_command_ = 0;
 	std::optional<int> first_command_status_;
 	TicketOverrides tickets_;		  // --tickets with the tickets file's over them
-	std::vector<std::int32_t> written_tickets_; // ids with an entry in the scheduler
+	std::unordered_map<std::int32_t, std::uint64_t> written_tickets_; // in the scheduler's map
 	std::unordered_map<std::int32_t, std::string> comms_;
 	StopSignals signals_;
 	bool stopped_ = false;
@@ -119,17 +119,24 @@ bool KernelRun::reload_tickets_file()
 }
 
 // The engine's tickets into the scheduler's map. With currencies (--per-user,
-// --group) the engine funds each managed process; otherwise the overrides go
-// in as they are (a tid or a tgid), and every other task holds its nice weight.
+// --group) the engine funds the managed processes that want a CPU now, as
+// currencies fund active tickets only (Waldspurger and Weihl 1994, 5.3); one
+// that does not keeps what it had, since it draws nothing meanwhile.
+// Otherwise the overrides go in as they are (a tid or a tgid), and every
+// other task holds its nice weight.
 void KernelRun::write_tickets()
 {
 	std::unordered_map<std::int32_t, std::uint64_t> wanted(tickets_.by_pid.begin(),
 								 tickets_.by_pid.end());
 	if (enforce_.per_user || !enforce_.groups.empty()) {
 		Snapshot snapshot;
-		for (auto &entry : managed_)
-			if (entry.process.refresh())
+		for (auto &entry : managed_) {
+			const std::int32_t pid = entry.process.pid();
+			if (entry.process.refresh() && entry.process.activity().runnable)
 				snapshot.tasks.push_back(entry.process.task());
+			else if (auto it = written_tickets_.find(pid); it != written_tickets_.end())
+				wanted[pid] = it->second;
+		}
 		CandidateFilter filter;
 		filter.include_realtime = true;
 		CandidateSet set = select_candidates(snapshot, filter, tickets_);
@@ -137,14 +144,15 @@ void KernelRun::write_tickets()
 		for (const auto &candidate : set.candidates)
 			wanted[candidate.task.tgid] = candidate.tickets;
 	}
-	for (std::int32_t id : written_tickets_)
+	for (const auto &[id, tickets] : written_tickets_)
 		if (!wanted.count(id))
 			scheduler_->clear_tickets(id);
-	written_tickets_.clear();
 	for (const auto &[id, tickets] : wanted) {
-		scheduler_->set_tickets(id, tickets);
-		written_tickets_.push_back(id);
+		auto it = written_tickets_.find(id);
+		if (it == written_tickets_.end() || it->second != tickets)
+			scheduler_->set_tickets(id, tickets);
 	}
+	written_tickets_ = std::move(wanted);
 }
 
 // Everything that can refuse the run is checked before the scheduler loads;
