@@ -68,6 +68,9 @@ const volatile bool cgroup_weights = true;
 /* Test switch: the tasks of this process are never drawn, so that the
  * kernel's watchdog ejects the scheduler (the ejection test). */
 const volatile s32 starve_tgid;
+/* Benchmark switch: one FIFO queue, no draw, the baseline a draw's cost is
+ * measured against (bpf_stats run time of ops.enqueue and ops.dispatch). */
+const volatile bool fifo_baseline;
 
 struct lottery_scx_exit exit_info;
 
@@ -252,6 +255,10 @@ void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
 	u32 slot;
 
 	COUNT(enqueued);
+	if (fifo_baseline) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
+		return;
+	}
 	if (!tctx || (starve_tgid && p->tgid == starve_tgid)) {
 		if (!tctx)
 			scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
@@ -475,7 +482,7 @@ static __always_inline void dispatch_stride(s32 cpu, struct task_struct *prev)
 
 void BPF_STRUCT_OPS(lottery_dispatch, s32 cpu, struct task_struct *prev)
 {
-	if (cpu < 0 || cpu >= nr_cpus)
+	if (fifo_baseline || cpu < 0 || cpu >= nr_cpus)
 		return;
 	if (policy == LOTTERY_SCX_POLICY_STRIDE)
 		dispatch_stride(cpu, prev);

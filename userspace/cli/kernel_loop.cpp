@@ -320,6 +320,8 @@ int KernelRun::run()
 	settings.slice_ns = enforce_.slice_ms * 1000000ULL;
 	settings.compensation = enforce_.compensation;
 	settings.starve_tgid = starve_tgid_from_environment();
+	// Benchmarks only: the draw replaced by one FIFO queue, its cost's baseline.
+	settings.fifo_baseline = std::getenv("LOTTERY_SCX_BENCH_FIFO") != nullptr;
 	settings.verbose = options_.debug;
 	try {
 		// The guardian first: it must not inherit the scheduler's link.

@@ -140,6 +140,7 @@ ScxScheduler::ScxScheduler(const ScxSettings &settings)
 	bpf->rodata->compensation = settings.compensation;
 	bpf->rodata->cgroup_weights = settings.cgroup_weights;
 	bpf->rodata->starve_tgid = settings.starve_tgid;
+	bpf->rodata->fifo_baseline = settings.fifo_baseline;
 	bpf_map__set_max_entries(bpf->maps.trees, nr_cpus_ + 1);
 
 	bpf_map *ops = settings.whole_machine ? bpf->maps.lottery_whole : bpf->maps.lottery_partial;

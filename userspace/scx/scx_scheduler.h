@@ -37,6 +37,7 @@ struct ScxSettings {
 	bool compensation = true;
 	bool cgroup_weights = true;
 	std::int32_t starve_tgid = 0;	 // test switch: never drawn, so ejected
+	bool fifo_baseline = false;	 // bench switch: a FIFO queue, no draw
 	bool verbose = false;		 // libbpf's messages on stderr
 };
 
