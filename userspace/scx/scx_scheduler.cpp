@@ -151,9 +151,12 @@ ScxScheduler::ScxScheduler(const ScxSettings &settings)
 	bpf_program__set_flags(bpf->progs.lottery_init,
 			       bpf_program__flags(bpf->progs.lottery_init) | BPF_F_SLEEPABLE);
 
-	if (int err = lottery_scx_bpf__load(bpf))
-		throw ScxError("loading the BPF scheduler failed: " + errno_text(err) +
-			       (settings.verbose ? "" : " (--verbose shows the verifier's log)"));
+	if (int err = lottery_scx_bpf__load(bpf)) {
+		const char *hint = err == -EPERM || err == EPERM ? " (it needs root)"
+				   : settings.verbose		 ? ""
+								 : " (--debug shows libbpf's log)";
+		throw ScxError("loading the BPF scheduler failed: " + errno_text(err) + hint);
+	}
 	// With BPF_F_LINK this only fills the map; nothing runs yet.
 	skel_->prepared = bpf_map__attach_struct_ops(ops);
 	if (!skel_->prepared)
