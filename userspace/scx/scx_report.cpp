@@ -62,6 +62,15 @@ double per_second(std::uint64_t count, double seconds)
 	return seconds <= 0 ? 0.0 : static_cast<double>(count) / seconds;
 }
 
+// Mean ns per call of a callback over the interval; 0 without BPF statistics.
+double ns_per_call(std::uint64_t ns_before, std::uint64_t ns_now, std::uint64_t calls_before,
+		   std::uint64_t calls_now)
+{
+	if (calls_now <= calls_before || ns_now < ns_before)
+		return 0.0;
+	return static_cast<double>(ns_now - ns_before) / static_cast<double>(calls_now - calls_before);
+}
+
 } // namespace
 
 std::string format_scx_interval_text(const ScxSample &before, const ScxSample &now, std::size_t top)
@@ -69,6 +78,10 @@ std::string format_scx_interval_text(const ScxSample &before, const ScxSample &n
 	const Interval in = interval_between(before, now, top);
 	std::string line = "draws/s " + text::fixed(per_second(in.draws, in.seconds), 0) +
 			   ", queued " + std::to_string(now.counters.queued);
+	const double dispatch = ns_per_call(before.counters.dispatch_ns, now.counters.dispatch_ns,
+					    before.counters.dispatch_calls, now.counters.dispatch_calls);
+	if (dispatch > 0)
+		line += ", dispatch " + text::fixed(dispatch, 0) + " ns";
 	for (const auto &row : in.rows)
 		line += "; " + std::to_string(row.process->tgid) + " " +
 			text::printable(row.process->comm) + " tickets " +
@@ -87,6 +100,12 @@ std::string format_scx_interval_json(const ScxSample &before, const ScxSample &n
 			  ",\"queued\":" + std::to_string(now.counters.queued) +
 			  ",\"retries\":" + std::to_string(now.counters.retries - before.counters.retries) +
 			  ",\"overflow\":" + std::to_string(now.counters.overflow - before.counters.overflow) +
+			  ",\"dispatch_ns\":" +
+			  text::json_number(ns_per_call(before.counters.dispatch_ns, now.counters.dispatch_ns,
+						       before.counters.dispatch_calls, now.counters.dispatch_calls)) +
+			  ",\"enqueue_ns\":" +
+			  text::json_number(ns_per_call(before.counters.enqueue_ns, now.counters.enqueue_ns,
+						       before.counters.enqueue_calls, now.counters.enqueue_calls)) +
 			  ",\"tasks\":[";
 	for (std::size_t i = 0; i < in.rows.size(); ++i) {
 		const auto &row = in.rows[i];

@@ -151,6 +151,9 @@ ScxScheduler::ScxScheduler(const ScxSettings &settings)
 	bpf_program__set_flags(bpf->progs.lottery_init,
 			       bpf_program__flags(bpf->progs.lottery_init) | BPF_F_SLEEPABLE);
 
+	// --debug: the cost of each callback, in the statistics lines.
+	if (settings.verbose)
+		stats_fd_ = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (int err = lottery_scx_bpf__load(bpf)) {
 		const char *hint = err == -EPERM || err == EPERM ? " (it needs root)"
 				   : settings.verbose		 ? ""
@@ -174,6 +177,8 @@ ScxScheduler::ScxScheduler(const ScxSettings &settings)
 ScxScheduler::~ScxScheduler()
 {
 	detach();
+	if (stats_fd_ >= 0)
+		close(stats_fd_);
 }
 
 void ScxScheduler::detach()
@@ -219,6 +224,18 @@ ScxCounters ScxScheduler::counters() const
 		sum.overflow += c.overflow;
 		sum.enqueued += c.enqueued;
 		sum.queued = std::max<std::uint64_t>(sum.queued, c.queued_seen);
+	}
+	bpf_prog_info info = {};
+	__u32 size = sizeof(info);
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel_->bpf->progs.lottery_dispatch), &info, &size) == 0) {
+		sum.dispatch_calls = info.run_cnt;
+		sum.dispatch_ns = info.run_time_ns;
+	}
+	info = {};
+	size = sizeof(info);
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel_->bpf->progs.lottery_enqueue), &info, &size) == 0) {
+		sum.enqueue_calls = info.run_cnt;
+		sum.enqueue_ns = info.run_time_ns;
 	}
 	return sum;
 }

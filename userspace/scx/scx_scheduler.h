@@ -46,6 +46,9 @@ struct ScxCounters {
 		      stale = 0, overflow = 0, enqueued = 0;
 	std::uint64_t queued = 0; // the most a CPU could draw from, at its last dispatch
 	std::uint64_t draws() const { return prev_kept + dispatched; }
+	// The kernel's BPF run-time statistics of ops.dispatch and ops.enqueue:
+	// zero unless they are on (kernel.bpf_stats_enabled, or --debug).
+	std::uint64_t dispatch_calls = 0, dispatch_ns = 0, enqueue_calls = 0, enqueue_ns = 0;
 };
 
 struct ScxTaskStats {
@@ -98,6 +101,7 @@ private:
 	std::unique_ptr<Skeleton> skel_;
 	ScxSettings settings_;
 	int link_fd_ = -1;
+	int stats_fd_ = -1; // BPF run-time statistics on while it is open
 	int nr_cpus_ = 1;
 };
 
