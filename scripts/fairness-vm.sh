@@ -3,7 +3,8 @@
 # `make fairness-vm`: the paper's fairness experiments on lottery as the
 # kernel's scheduler (sched_ext), in the VM that boots trixie-backports'
 # kernel (tests/vm-scx): relative rate accuracy under EEVDF, lottery and
-# stride for the same nice values, lottery's 2:1 in 8 s windows,
+# stride for the same nice values, lottery's 2:1 in 8 s windows, the time a
+# task waits for its quantum at 19:1 and 7:3 under lottery and stride,
 # compensation tickets, and currencies insulating a load that grows.
 #
 # Environment: BUILD_DIR (build), FAIRNESS_SECONDS per run (30),
@@ -27,15 +28,18 @@ command -v gnuplot >/dev/null || die "gnuplot is missing (apt-get install gnuplo
 
 mkdir -p "$OUT"
 rm -rf "$OUT/timeline"
-# io_task runs in the initramfs, which has only the libraries of the programs.
+# io_task and gap_task run in the initramfs, which has only the libraries
+# of the programs: static.
 cc -O2 -static -o "$OUT/io_task" "$HERE/tools/fairness/io_task.c"
+cc -O2 -static -o "$OUT/gap_task" "$HERE/tools/fairness/gap_task.c" -lm
 # The runs, the loads (~10-25 s each under TCG) and the boot, with room.
 nices=$(echo "$NICES" | tr , ' ' | wc -w)
-budget=$(( (3 * nices + 4) * (SECONDS_EACH + 5) + OVERTIME + 300 ))
+budget=$(( (3 * nices + 8) * (SECONDS_EACH + 5) + OVERTIME + 300 ))
 echo "fairness-vm: about $((budget / 60)) minutes of VM; console in $OUT/vm/console.log" >&2
 status=0
 "$HERE/tests/vm-scx/run.sh" --kernel-dir "$BUILD_DIR/cmake/scx-kernel" --bin-dir "$BIN" \
 	--out "$OUT/vm" --cases "$HERE/tools/fairness/vm" -- --add "$OUT/io_task=/vmtest/io_task" \
+	--add "$OUT/gap_task=/vmtest/gap_task" \
 	--env "FAIRNESS_SECONDS=$SECONDS_EACH" --env "FAIRNESS_NICES=$NICES" \
 	--env "FAIRNESS_OVERTIME=$OVERTIME" --env "VMTEST_CASE_TIMEOUT=$budget" \
 	--timeout $((budget + 120)) >"$OUT/vm.log" 2>&1 || status=$?

@@ -88,6 +88,19 @@ def main(console, out):
         sd = math.sqrt(sum((x - m) ** 2 for x in ratios) / max(1, len(ratios) - 1))
         print(f"  mean {m:.3f}:1, sd {sd:.3f} over {len(ratios)} windows")
 
+    response = list(csv.DictReader(files.get("response.csv", [])))
+    if response:
+        print("\nResponse time: the time a task waits for its next quantum, us (mean, sd, max)")
+        print(f"{'allocated':>9} {'client':>6} | {'lottery':>24} | {'stride':>24}")
+        by_r = {(r["policy"], r["allocated"], r["client"]): r for r in response}
+        for allocated in ("19:1", "7:3"):
+            for client in ("A", "B"):
+                line = f"{allocated:>9} {client:>6}"
+                for policy in ("lottery", "stride"):
+                    r = by_r.get((policy, allocated, client))
+                    line += " | " + (f"{r['mean_us']:>7} {r['sd_us']:>7} {r['max_us']:>8}" if r else f"{'-':>24}")
+                print(line)
+
     comp = [r for r in rows if r["experiment"] == "compensation"]
     if comp:
         print("\nCompensation tickets (equal tickets; io_task computes a fifth of a slice, then sleeps as long)")

@@ -50,14 +50,46 @@ kill -STOP $two_a $two_b
 for p in $pairs; do kill -STOP $(echo $p | cut -d: -f2,3 | tr : ' '); done
 
 all=$(echo $pairs | tr ': ' '\n\n' | awk 'NR % 3 != 1')
+emit response.csv "policy,allocated,client,tickets,gaps,mean_us,sd_us,max_us"
+
+# Response time (the stride report's 19:1 and 7:3 figures): two gap_tasks on
+# CPU 1 at those tickets, each measuring the time it waits between quanta.
+# They sleep until their start file appears, so the load can manage them.
+spawn_gap_pairs() {
+	gap_pairs=
+	for t in 19:1 7:3; do
+		taskset -c 1 /vmtest/gap_task /tmp/go-$1-${t%:*} $seconds >/tmp/gap-$1-${t%:*}-a &
+		ga=$!
+		taskset -c 1 /vmtest/gap_task /tmp/go-$1-${t%:*} $seconds >/tmp/gap-$1-${t%:*}-b &
+		gap_pairs="$gap_pairs $t:$ga:$!"
+		echo "$ga $((${t%:*} * 100))
+$! $((${t#*:} * 100))" >>/tmp/tickets
+	done
+}
+measure_gaps() {
+	local p t ga gb
+	for p in $gap_pairs; do
+		t=$(echo $p | cut -d: -f1,2) ga=$(echo $p | cut -d: -f3) gb=$(echo $p | cut -d: -f4)
+		touch /tmp/go-$1-${t%:*}
+		wait $ga $gb
+		set -- $1 $(cat /tmp/gap-$1-${t%:*}-a) $(cat /tmp/gap-$1-${t%:*}-b)
+		echo "$1 response time at $t: A $2 $3 $4 $5 $6 $7 $8 $9; B ${11} ${13} ${15} ${17}"
+		emit response.csv "$1,$t,A,${t%:*},$3,$5,$7,$9"
+		emit response.csv "$1,$t,B,${t#*:},${11},${13},${15},${17}"
+	done
+}
+
 for policy in eevdf lottery stride; do
 	if [ $policy != eevdf ]; then
 		# lottery takes on no stopped task: they wait at nice 19 instead.
 		kill -CONT $two_a $two_b $all
 		echo "$two_a 2048
 $two_b 1024" >/tmp/tickets
+		spawn_gap_pairs $policy
+		gap_pids=$(echo $gap_pairs | tr ': ' '\n\n' | awk 'NR % 4 >= 3 || NR % 4 == 0' | sed 's/^/--pid /')
 		start_lottery /tmp/$policy.out --enforce --mechanism kernel --policy $policy \
-			--slice $slice --json --tickets-file /tmp/tickets $managed --pid $two_a --pid $two_b 1000
+			--slice $slice --json --tickets-file /tmp/tickets $managed --pid $two_a --pid $two_b \
+			$gap_pids 1000
 		kill -STOP $two_a $two_b $all
 	fi
 	for p in $pairs; do
@@ -86,6 +118,7 @@ $two_b 1024" >/tmp/tickets
 		kill -STOP $two_a $two_b
 	fi
 	if [ $policy != eevdf ]; then
+		measure_gaps $policy
 		stop_lottery
 		grep '^{"summary"' /tmp/$policy.out | sed "s/^/FAIRNESS summary-$policy.json /"
 	fi
