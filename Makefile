@@ -129,11 +129,15 @@ test-vm: build build-kmod-vm
 	$(Q)cd $(CMAKE_OUT) && ctest --output-on-failure -L vm $(CTEST_ARGS)
 
 # One table of every benchmark, also in $(BUILD_DIR)/bench/results.md (root).
+# Then the sched_ext VM's: the draw's BPF cost per dispatch against a FIFO
+# queue at 10, 1 000 and 10 000 runnable threads (tests/vm-scx/bench.sh).
 bench: deps build
 	$(Q)bench/run.sh --bin-dir $(BIN) --out $(BUILD_DIR)/bench
+	$(Q)tests/vm-scx/bench.sh --bin-dir $(BIN) --out $(BUILD_DIR)/bench/vm-scx
 
 bench-quick: build
 	$(Q)bench/run.sh --quick --bin-dir $(BIN) --out $(BUILD_DIR)/bench
+	$(Q)tests/vm-scx/bench.sh --quick --bin-dir $(BIN) --out $(BUILD_DIR)/bench/vm-scx
 
 # --- hardening: fuzzing, sanitizers, stress ----------------------------------
 # Every libFuzzer target (fuzz/), FUZZ_SECONDS each, on copies of fuzz/corpus/.
