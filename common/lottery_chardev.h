@@ -18,27 +18,10 @@
 #include <linux/types.h>
 #endif
 
-#include "lottery_task.h"
+#include "lottery_snapshot.h"
 
 #define LOTTERY_DEVICE_NAME "lottery"
 #define LOTTERY_DEVICE_PATH "/dev/lottery"
-
-#define LOTTERY_SNAPSHOT_MAGIC 0x4c4f5454U /* "LOTT" */
-
-struct lottery_snapshot_header {
-	__u32 magic;		/* LOTTERY_SNAPSHOT_MAGIC */
-	__u32 abi_version;	/* LOTTERY_ABI_VERSION */
-	__u32 header_size;	/* sizeof(struct lottery_snapshot_header) */
-	__u32 record_size;	/* sizeof(struct lottery_task) */
-	__u32 record_count;	/* records that follow the header */
-	__u32 flags;		/* LOTTERY_SNAPSHOT_* */
-	__u64 taken_ns;		/* CLOCK_MONOTONIC when the snapshot was taken */
-	__u32 runnable_count;	/* runnable tasks seen: > record_count when truncated */
-	__u32 reserved;		/* zero */
-};
-
-/* lottery_snapshot_header.flags */
-#define LOTTERY_SNAPSHOT_TRUNCATED (1U << 0) /* more runnable tasks than max_tasks */
 
 struct lottery_dev_info {
 	__u32 abi_version;	/* LOTTERY_ABI_VERSION */

@@ -21,9 +21,14 @@ std::string env_or(const char *name, const char *fallback)
 	return value && *value ? value : fallback;
 }
 
+std::string backend()
+{
+	return env_or("LOTTERY_TEST_BACKEND", "bpf");
+}
+
 bool chardev_under_test()
 {
-	return env_or("LOTTERY_TEST_BACKEND", "bpf") == "chardev";
+	return backend() == "chardev";
 }
 
 bool load_here()
@@ -37,12 +42,12 @@ class BackendEnvironment : public ::testing::Environment {
 public:
 	void SetUp() override
 	{
-		const std::string backend = env_or("LOTTERY_TEST_BACKEND", "bpf");
-		ASSERT_TRUE(backend == "bpf" || backend == "chardev")
-			<< "LOTTERY_TEST_BACKEND=" << backend << ": expected bpf or chardev";
+		ASSERT_TRUE(backend() == "bpf" || backend() == "iter" || backend() == "chardev")
+			<< "LOTTERY_TEST_BACKEND=" << backend() << ": expected bpf, iter or chardev";
 		if (!load_here())
 			return;
-		own_tracer.emplace("conformance");
+		own_tracer.emplace("conformance_" + backend(),
+				   std::vector<std::string>{"--mode", backend() == "iter" ? "iter" : "trace"});
 		ASSERT_TRUE(own_tracer->loaded()) << own_tracer->load_result().err;
 	}
 
@@ -58,16 +63,19 @@ void install_backend_environment()
 
 const char *backend_under_test_name()
 {
-	return chardev_under_test() ? "chardev" : "bpf";
+	static const std::string name = backend();
+	return name.c_str();
 }
 
 std::unique_ptr<SnapshotSource> open_backend_under_test()
 {
 	if (chardev_under_test())
 		return open_chardev_source(env_or("LOTTERY_TEST_DEVICE", LOTTERY_DEVICE_PATH));
-	if (own_tracer)
-		return own_tracer->open_source();
-	return open_bpf_source(env_or("LOTTERY_TEST_PIN_DIR", SCHED_TRACE_PIN_DIR));
+	const std::string pin_dir =
+		own_tracer ? own_tracer->pin_dir() : env_or("LOTTERY_TEST_PIN_DIR", SCHED_TRACE_PIN_DIR);
+	if (backend() == "iter")
+		return open_iter_source(pin_dir);
+	return open_bpf_source(pin_dir);
 }
 
 } // namespace lottery::testing

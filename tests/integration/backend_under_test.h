@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Which kernel-side source the conformance tests run against, so that the
 // same assertions run against each backend:
-//   LOTTERY_TEST_BACKEND=bpf|chardev  (default bpf)
+//   LOTTERY_TEST_BACKEND=bpf|iter|chardev  (default bpf)
 //   LOTTERY_TEST_NO_LOAD=1            use what is loaded already: the tracer
-//                                     at LOTTERY_TEST_PIN_DIR (default
+//                                     or iterator at LOTTERY_TEST_PIN_DIR (default
 //                                     /sys/fs/bpf/sched_trace), the module's
 //                                     LOTTERY_TEST_DEVICE (default /dev/lottery)
-// Without LOTTERY_TEST_NO_LOAD the bpf backend loads a tracer of its own for
-// the test process; chardev always expects lottery.ko to be loaded already.
+// Without LOTTERY_TEST_NO_LOAD the bpf and iter backends load a tracer of
+// their own (in trace or iter mode) for the test process; chardev always expects lottery.ko to be loaded already.
 #pragma once
 
 #include <memory>

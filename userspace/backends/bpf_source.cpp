@@ -9,13 +9,10 @@
 
 #include <bpf/bpf.h>
 
-#include <linux/capability.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpf_access.h"
 #include "bpf_map_reader.h"
 #include "record_decode.h"
 #include "snapshot_source.h"
@@ -23,28 +20,6 @@
 namespace lottery {
 
 namespace {
-
-constexpr const char *load_hint = "run 'sudo make load-ebpf' or 'sudo lottery-tracer load'";
-
-// CAP_BPF (5.8) or, before it and as a superset, CAP_SYS_ADMIN.
-bool may_use_bpf()
-{
-	constexpr int cap_bpf = 39;
-	struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-
-	if (syscall(SYS_capget, &header, data))
-		return geteuid() == 0;
-	auto effective = [&](int cap) { return data[cap / 32].effective & (1U << (cap % 32)); };
-	return effective(cap_bpf) || effective(CAP_SYS_ADMIN);
-}
-
-bool on_bpffs(const std::string &path)
-{
-	struct statfs fs;
-
-	return statfs(path.c_str(), &fs) == 0 && fs.f_type == BPF_FS_MAGIC;
-}
 
 // An empty pin directory (made by hand, or by an unload that could not
 // remove it) means no tracer, not half of one.
@@ -54,12 +29,6 @@ bool holds_a_map(const std::string &pin_dir)
 		if (access((pin_dir + "/" + name).c_str(), F_OK) == 0)
 			return true;
 	return false;
-}
-
-std::string parent_of(const std::string &path)
-{
-	auto slash = path.find_last_of('/');
-	return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
 std::uint64_t monotonic_ns()
@@ -86,7 +55,7 @@ private:
 	[[noreturn]] void unloaded(const std::string &why) const
 	{
 		throw BackendError("the BPF tracer was unloaded while lottery was running (" +
-				   why + "): " + load_hint);
+				   why + "): " + bpf_load_hint);
 	}
 
 	std::string pin_dir_;
@@ -173,16 +142,10 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 
 	if (!may_use_bpf())
 		throw BackendError("the bpf backend needs root (CAP_BPF)");
-	struct stat dir;
-	if (stat(pin_dir.c_str(), &dir)) {
-		std::string parent = parent_of(pin_dir);
-		if (!on_bpffs(parent))
-			throw BackendError("bpffs is not mounted at " + parent + ": " +
-					   load_hint + " (it mounts it)");
-		throw BackendError(std::string("the BPF tracer is not loaded: ") + load_hint);
-	}
-	if (!on_bpffs(pin_dir))
-		throw BackendError(pin_dir + " is not on a bpffs: " + load_hint);
+	require_pin_dir(pin_dir);
+	if (access((pin_dir + "/" SCHED_TRACE_SNAPSHOT_ITER).c_str(), F_OK) == 0)
+		throw BackendError("the BPF tracer at " + pin_dir +
+				   " is loaded in iter mode, which keeps no maps: use --backend iter");
 
 	try {
 		TraceMaps maps = open_trace_maps(pin_dir);
@@ -195,10 +158,10 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 				   ": reload the tracer with this version");
 	} catch (const BpfObjectError &error) {
 		if (error.code() == std::errc::no_such_file_or_directory && !holds_a_map(pin_dir))
-			throw BackendError(std::string("the BPF tracer is not loaded: ") + load_hint);
+			throw BackendError(std::string("the BPF tracer is not loaded: ") + bpf_load_hint);
 		if (error.code() == std::errc::no_such_file_or_directory)
 			throw BackendError("the BPF tracer is only partly loaded (" +
-					   error.object() + " is missing): " + load_hint);
+					   error.object() + " is missing): " + bpf_load_hint);
 		if (error.code() == std::errc::operation_not_permitted ||
 		    error.code() == std::errc::permission_denied)
 			throw BackendError("the bpf backend needs root (CAP_BPF)");

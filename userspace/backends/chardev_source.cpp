@@ -2,7 +2,6 @@
 // The chardev backend: snapshots read from /dev/lottery (kmod/lottery.ko).
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -10,7 +9,8 @@
 
 #include <linux/types.h>
 
-#include "chardev_parser.h"
+#include "snapshot_parser.h"
+#include "snapshot_reader.h"
 #include "lottery_chardev.h"
 #include "snapshot_source.h"
 
@@ -18,54 +18,29 @@ namespace lottery {
 
 namespace {
 
-// Most machines have a few runnable tasks: 64 KiB holds about a thousand.
-constexpr std::size_t first_buffer_size = 64 * 1024;
+constexpr const char *abi_fix = "load the lottery.ko built with this version";
 
 class ChardevSource : public SnapshotSource {
 public:
-	ChardevSource(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+	ChardevSource(std::string path, int fd) : reader_(std::move(path), abi_fix), fd_(fd) {}
 	~ChardevSource() override { close(fd_); }
 	ChardevSource(const ChardevSource &) = delete;
 	ChardevSource &operator=(const ChardevSource &) = delete;
 
 	const char *name() const override { return "chardev"; }
 
+	// A read at offset 0 makes the module take a new snapshot; reads at
+	// later offsets continue through that one until EOF.
 	Snapshot take_snapshot() override
 	{
-		std::size_t used = read_snapshot();
-		try {
-			return parse_chardev_snapshot(std::span(buffer_).first(used));
-		} catch (const BackendError &e) {
-			throw BackendError(path_ + ": " + e.what());
-		}
+		return reader_.read([this](std::byte *buffer, std::size_t length, off_t offset) {
+			return pread(fd_, buffer, length, offset);
+		});
 	}
 
 private:
-	// A read at offset 0 makes the module take a new snapshot; reads at
-	// later offsets continue through that one until EOF.
-	std::size_t read_snapshot()
-	{
-		std::size_t used = 0;
-		if (buffer_.empty())
-			buffer_.resize(first_buffer_size);
-		for (;;) {
-			if (used == buffer_.size())
-				buffer_.resize(buffer_.size() * 2);
-			ssize_t n = pread(fd_, buffer_.data() + used, buffer_.size() - used,
-					  static_cast<off_t>(used));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				throw BackendError(path_ + ": read failed: " + std::strerror(errno));
-			if (n == 0)
-				return used;
-			used += static_cast<std::size_t>(n);
-		}
-	}
-
-	std::string path_;
+	SnapshotReader reader_;
 	int fd_;
-	std::vector<std::byte> buffer_; // reused across rounds
 };
 
 // Installed through DKMS or built in a source tree: both ways of loading.
@@ -97,7 +72,7 @@ void check_device(const std::string &path, int fd)
 		throw BackendError(path + ": LOTTERY_IOC_GET_INFO failed: " + std::strerror(err));
 	}
 	if (info.abi_version != LOTTERY_ABI_VERSION)
-		throw BackendError(abi_mismatch_message(path, info.abi_version));
+		throw BackendError(abi_mismatch_message(path, info.abi_version, abi_fix));
 	if (info.record_size != sizeof(struct lottery_task))
 		throw BackendError(path + " has records of " + std::to_string(info.record_size) +
 				   " bytes, this lottery expects " +

@@ -16,11 +16,17 @@ std::unique_ptr<SnapshotSource> open_snapshot_source(BackendKind kind, const Bac
 	std::string pin_dir = options.bpf_pin_dir.empty() ? SCHED_TRACE_PIN_DIR : options.bpf_pin_dir;
 	struct stat st;
 
-	if (kind == BackendKind::Auto)
-		// The module is loaded on purpose, so its presence says what the user wants.
-		kind = stat(device.c_str(), &st) == 0 ? BackendKind::Chardev : BackendKind::Bpf;
+	// The module is loaded on purpose, so its presence says what the user
+	// wants; so does the mode lottery-tracer was loaded in.
+	if (kind == BackendKind::Auto && stat(device.c_str(), &st) == 0)
+		kind = BackendKind::Chardev;
+	else if (kind == BackendKind::Auto)
+		kind = stat((pin_dir + "/" SCHED_TRACE_SNAPSHOT_ITER).c_str(), &st) == 0 ? BackendKind::Iter
+											  : BackendKind::Bpf;
 	if (kind == BackendKind::Chardev)
 		return open_chardev_source(device);
+	if (kind == BackendKind::Iter)
+		return open_iter_source(pin_dir);
 	return open_bpf_source(pin_dir);
 }
 

@@ -22,7 +22,7 @@ class BackendError : public std::runtime_error {
 class SnapshotSource {
 public:
 	virtual ~SnapshotSource() = default;
-	virtual const char *name() const = 0;	// "bpf" or "chardev"
+	virtual const char *name() const = 0;	// "bpf", "iter" or "chardev"
 	virtual Snapshot take_snapshot() = 0;	// throws BackendError
 
 	// Asked of a winner before it is announced. A tracer sees a task leave
@@ -34,14 +34,15 @@ public:
 	virtual bool still_runnable(const RunnableTask &) { return true; }
 };
 
-enum class BackendKind { Auto, Bpf, Chardev };
+enum class BackendKind { Auto, Bpf, Iter, Chardev };
 
 struct BackendOptions {
-	std::string bpf_pin_dir;    // empty: SCHED_TRACE_PIN_DIR
+	std::string bpf_pin_dir;    // bpf and iter; empty: SCHED_TRACE_PIN_DIR
 	std::string chardev_path;   // empty: LOTTERY_DEVICE_PATH
 };
 
-// Auto picks chardev when its device exists, else bpf. Throws BackendError.
+// Auto picks chardev when its device exists, else what lottery-tracer loaded
+// in the pin directory: iter or bpf (trace mode). Throws BackendError.
 std::unique_ptr<SnapshotSource> open_snapshot_source(BackendKind kind, const BackendOptions &options);
 
 // The same, or null after saying on err, in one line ("lottery: ..."), why
@@ -50,6 +51,7 @@ std::unique_ptr<SnapshotSource> open_source_or_explain(BackendKind kind, const B
 						       std::ostream &err);
 
 std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir);
+std::unique_ptr<SnapshotSource> open_iter_source(const std::string &pin_dir);
 std::unique_ptr<SnapshotSource> open_chardev_source(const std::string &device_path);
 
 } // namespace lottery

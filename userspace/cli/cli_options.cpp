@@ -17,7 +17,7 @@ namespace lottery {
 
 namespace {
 
-const char usage_line[] = "usage: lottery [--backend auto|bpf|chardev] [options] [INTERVAL_MS]\n"
+const char usage_line[] = "usage: lottery [--backend auto|bpf|iter|chardev] [options] [INTERVAL_MS]\n"
 			  "       lottery --enforce --pid PID... [options] [INTERVAL_MS]\n"
 			  "       lottery --whole-machine [options] [INTERVAL_MS]\n"
 			  "       lottery run [options] [INTERVAL_MS] -- COMMAND [ARGS...] [-- COMMAND...]";
@@ -35,9 +35,11 @@ BackendKind parse_backend(const std::string &name)
 		return BackendKind::Auto;
 	if (name == "bpf")
 		return BackendKind::Bpf;
+	if (name == "iter")
+		return BackendKind::Iter;
 	if (name == "chardev")
 		return BackendKind::Chardev;
-	throw UsageError("unknown backend " + quoted(name) + " (expected auto, bpf or chardev)");
+	throw UsageError("unknown backend " + quoted(name) + " (expected auto, bpf, iter or chardev)");
 }
 
 Mechanism parse_mechanism(const std::string &name)
@@ -92,7 +94,7 @@ po::options_description visible_options()
 	// clang-format off
 	opts.add_options()
 		("backend,b", po::value<std::string>()->default_value("auto")->value_name("NAME"),
-		 "where runnable tasks come from: auto (chardev if /dev/lottery exists, else bpf), bpf or chardev")
+		 "where runnable tasks come from: auto (chardev if /dev/lottery exists, else the mode lottery-tracer loaded), bpf (its trace mode), iter (its iter mode) or chardev")
 		("rounds,n", po::value<std::string>()->value_name("N"), "stop after N rounds (default: until Ctrl-C)")
 		("seed", po::value<std::string>()->value_name("N"), "seed the draw, for a reproducible run")
 		("policy", po::value<std::string>()->default_value("lottery")->value_name("NAME"), "lottery or stride")
@@ -108,7 +110,7 @@ po::options_description visible_options()
 		("include-realtime", "let real-time and deadline tasks take part in the draw")
 		("debug,d", "show the candidate table every round")
 		("json,j", "print one JSON object per round, and the summary as JSON")
-		("pin-dir", po::value<std::string>()->value_name("DIR"), "bpf backend: where the tracer's maps are pinned")
+		("pin-dir", po::value<std::string>()->value_name("DIR"), "bpf and iter backends: where lottery-tracer pinned its maps or iterator")
 		("device", po::value<std::string>()->value_name("PATH"), "chardev backend: the device to read")
 		("enforce,e", "make the decisions take effect on the managed processes (see --mechanism)")
 		("mechanism", po::value<std::string>()->value_name("NAME"),

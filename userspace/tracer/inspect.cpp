@@ -5,13 +5,16 @@
 #include <memory>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf_map_reader.h"
 #include "sched_trace.skel.h"
+#include "snapshot_parser.h"
 #include "tracer.h"
 
 namespace lottery::tracer {
@@ -57,7 +60,54 @@ LinkState link_state(const std::string &dir, const std::string &name)
 	return state;
 }
 
+// One read of the pinned iterator, as the iter backend does it: the
+// runnable tasks now. Throws TracerError when it cannot be read or parsed.
+std::uint64_t runnable_now(const std::string &path)
+{
+	std::vector<std::byte> bytes;
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		throw TracerError("opening " + path, errno);
+	for (;;) {
+		constexpr std::size_t chunk = 64 * 1024;
+		std::size_t used = bytes.size();
+		bytes.resize(used + chunk);
+		ssize_t n = read(fd, bytes.data() + used, chunk);
+		bytes.resize(used + (n > 0 ? n : 0));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int error = errno;
+			close(fd);
+			throw TracerError("reading " + path, error);
+		}
+		if (n == 0)
+			break;
+	}
+	close(fd);
+	try {
+		return lottery::parse_snapshot(bytes, "load it again with this version").tasks.size();
+	} catch (const lottery::BackendError &error) {
+		throw TracerError(path + ": " + error.what());
+	}
+}
+
+void inspect_iter(const std::string &pin_dir, TracerState &state)
+{
+	const std::string path = pin_dir + "/" SCHED_TRACE_SNAPSHOT_ITER;
+
+	state.mode = Mode::Iter;
+	state.links.push_back(link_state(pin_dir, SCHED_TRACE_SNAPSHOT_ITER));
+	state.entries = runnable_now(path);
+	state.abi_version = LOTTERY_ABI_VERSION;	// the parser refuses any other
+}
+
 } // namespace
+
+const char *mode_name(Mode mode)
+{
+	return mode == Mode::Iter ? "iter" : "trace";
+}
 
 std::vector<std::string> traced_programs()
 {
@@ -87,6 +137,10 @@ TracerState inspect(const std::string &pin_dir)
 	}
 	state.present = true;
 	try {
+		if (access((pin_dir + "/" SCHED_TRACE_SNAPSHOT_ITER).c_str(), F_OK) == 0) {
+			inspect_iter(pin_dir, state);
+			return state;
+		}
 		TraceMaps maps = open_trace_maps(pin_dir);
 		state.abi_version = maps.header.abi_version;
 		state.capacity = maps.capacity;
@@ -102,6 +156,8 @@ TracerState inspect(const std::string &pin_dir)
 			state.problem = "the links pinned in " + links +
 					" are not the tracepoints of this build";
 	} catch (const MapLayoutError &error) {
+		state.problem = error.what();
+	} catch (const TracerError &error) {
 		state.problem = error.what();
 	} catch (const BpfObjectError &error) {
 		if (error.code() == std::errc::operation_not_permitted ||

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `lottery-tracer load` and `unload`. A load pins everything in a staging
-// directory and renames it into place only once the map is seeded, so a
-// failure at any step removes what it made and changes nothing.
+// directory and renames it into place only once it works (the map seeded,
+// the iterator pinned), so a failure at any step removes what it made and
+// changes nothing; a load in the other mode replaces the loaded one.
 #include <cerrno>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include <sys/stat.h>
@@ -12,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "sched_iter.skel.h"
 #include "sched_trace.skel.h"
 #include "tracer.h"
 
@@ -20,6 +23,7 @@ namespace lottery::tracer {
 namespace {
 
 using Skeleton = std::unique_ptr<sched_trace_bpf, void (*)(sched_trace_bpf *)>;
+using IterSkeleton = std::unique_ptr<sched_iter_bpf, void (*)(sched_iter_bpf *)>;
 
 // libbpf returns -errno and sets errno; both ways are covered here.
 int check(int rc, const std::string &what)
@@ -93,40 +97,21 @@ void clear_leftovers(const std::string &pin_dir)
 		remove_pin_tree(stale);
 }
 
-} // namespace
-
-int load(const Options &options)
+// Pins with `pin` into a staging directory, then renames it over the pin
+// directory. Until the rename the old tracer (if any) still works: a failure
+// leaves it as it was.
+void pin_in_place(const Options &options, const TracerState &old,
+		  const std::function<void(const std::string &)> &pin)
 {
-	require_root("loading the tracer");
-	ensure_bpffs(options.pin_dir);
-	PinDirLock lock(options.pin_dir);
-
-	clear_leftovers(options.pin_dir);
-	TracerState old = inspect(options.pin_dir);
-	if (old.present && old.problem.empty() &&
-	    (!options.capacity_given || old.capacity == options.capacity)) {
-		std::printf("lottery-tracer: already loaded at %s\n", options.pin_dir.c_str());
-		return exit_ok;
-	}
-
-	Skeleton skel(sched_trace_bpf::open(), sched_trace_bpf::destroy);
-	if (!skel)
-		check(-errno, "opening the BPF object");
-	check(bpf_map__set_max_entries(skel->maps.runnable, options.capacity), "setting the capacity");
-	bpf_program__set_autoattach(skel->progs.seed_runnable, false);
-	check(sched_trace_bpf::load(skel.get()), "loading the BPF programs");
-	write_info(skel.get());
-	check(sched_trace_bpf::attach(skel.get()), "attaching the tracepoints");
-
-	// Until the rename, the old tracer (if any) still works: a failure leaves it.
 	const std::string staging = staging_dir(options.pin_dir);
 	try {
-		pin_everything(skel.get(), staging);
-		seed_runnable_tasks(skel.get());
+		pin(staging);
 		if (old.present) {
 			std::printf("lottery-tracer: replacing the tracer at %s (%s)\n",
 				    options.pin_dir.c_str(),
-				    old.problem.empty() ? "new capacity" : old.problem.c_str());
+				    !old.problem.empty()	 ? old.problem.c_str()
+				    : old.mode != options.mode ? "another mode"
+							       : "new capacity");
 			remove_pin_tree(options.pin_dir);
 		}
 		if (rename(staging.c_str(), options.pin_dir.c_str()))
@@ -139,10 +124,74 @@ int load(const Options &options)
 		}
 		throw;
 	}
+}
+
+void load_trace(const Options &options, const TracerState &old)
+{
+	Skeleton skel(sched_trace_bpf::open(), sched_trace_bpf::destroy);
+	if (!skel)
+		check(-errno, "opening the BPF object");
+	check(bpf_map__set_max_entries(skel->maps.runnable, options.capacity), "setting the capacity");
+	bpf_program__set_autoattach(skel->progs.seed_runnable, false);
+	check(sched_trace_bpf::load(skel.get()), "loading the BPF programs");
+	write_info(skel.get());
+	check(sched_trace_bpf::attach(skel.get()), "attaching the tracepoints");
+	pin_in_place(options, old, [&](const std::string &staging) {
+		pin_everything(skel.get(), staging);
+		seed_runnable_tasks(skel.get());
+	});
 	TracerState loaded = inspect(options.pin_dir);
-	std::printf("lottery-tracer: loaded at %s: %zu tracepoints, capacity %u, %llu runnable tasks\n",
+	std::printf("lottery-tracer: loaded at %s (trace mode): %zu tracepoints, capacity %u, "
+		    "%llu runnable tasks\n",
 		    options.pin_dir.c_str(), loaded.links.size(), loaded.capacity,
 		    (unsigned long long)loaded.entries);
+}
+
+// Nothing runs until someone reads the pinned iterator: no tracepoint, no map.
+void load_iter(const Options &options, const TracerState &old)
+{
+	IterSkeleton skel(sched_iter_bpf::open_and_load(), sched_iter_bpf::destroy);
+	if (!skel)
+		check(-errno, "loading the BPF iterator");
+	skel->links.runnable_snapshot = bpf_program__attach_iter(skel->progs.runnable_snapshot, nullptr);
+	if (!skel->links.runnable_snapshot)
+		check(-errno, "attaching the task iterator");
+	pin_in_place(options, old, [&](const std::string &staging) {
+		if (mkdir(staging.c_str(), 0700))
+			throw TracerError("creating " + staging, errno);
+		check(bpf_link__pin(skel->links.runnable_snapshot,
+				    (staging + "/" SCHED_TRACE_SNAPSHOT_ITER).c_str()),
+		      "pinning the task iterator");
+		// One read through the pin, as the iter backend will do it.
+		TracerState staged = inspect(staging);
+		if (!staged.problem.empty())
+			throw TracerError("the iterator loaded but cannot be read: " + staged.problem);
+	});
+	TracerState loaded = inspect(options.pin_dir);
+	std::printf("lottery-tracer: loaded at %s (iter mode): %llu runnable tasks now\n",
+		    options.pin_dir.c_str(), (unsigned long long)loaded.entries);
+}
+
+} // namespace
+
+int load(const Options &options)
+{
+	require_root("loading the tracer");
+	ensure_bpffs(options.pin_dir);
+	PinDirLock lock(options.pin_dir);
+
+	clear_leftovers(options.pin_dir);
+	TracerState old = inspect(options.pin_dir);
+	if (old.present && old.problem.empty() && old.mode == options.mode &&
+	    (options.mode == Mode::Iter || !options.capacity_given || old.capacity == options.capacity)) {
+		std::printf("lottery-tracer: already loaded at %s (%s mode)\n", options.pin_dir.c_str(),
+			    mode_name(old.mode));
+		return exit_ok;
+	}
+	if (options.mode == Mode::Iter)
+		load_iter(options, old);
+	else
+		load_trace(options, old);
 	return exit_ok;
 }
 

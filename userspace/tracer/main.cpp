@@ -19,16 +19,20 @@ using namespace lottery::tracer;
 namespace {
 
 constexpr const char *usage_text =
-	"usage: lottery-tracer load [--capacity N] [--pin-dir DIR] [--verbose]\n"
+	"usage: lottery-tracer load [--mode trace|iter] [--capacity N] [--pin-dir DIR] [--verbose]\n"
 	"       lottery-tracer unload [--pin-dir DIR]\n"
 	"       lottery-tracer status [--json] [--pin-dir DIR]\n"
 	"\n"
-	"Loads the sched_trace BPF programs and pins their maps and links under\n"
-	"DIR (default " SCHED_TRACE_PIN_DIR "), so that tracing goes on after this\n"
-	"program exits. load and unload are idempotent and need root.\n"
+	"Loads the BPF side of lottery's bpf backends and pins it under DIR\n"
+	"(default " SCHED_TRACE_PIN_DIR "), so that it stays after this program\n"
+	"exits. load and unload are idempotent and need root.\n"
 	"\n"
-	"  --capacity N  runnable tasks the map can hold (default 32768); inserts\n"
-	"                beyond it are counted as misses\n"
+	"  --mode iter   a task iterator, read at each round (lottery --backend iter);\n"
+	"                nothing runs between rounds\n"
+	"  --mode trace  tracepoints keep the runnable tasks in a map on every wakeup\n"
+	"                and context switch (lottery --backend bpf)\n"
+	"  --capacity N  trace mode: runnable tasks the map can hold (default 32768);\n"
+	"                inserts beyond it are counted as misses\n"
 	"  --pin-dir DIR where to pin, on a bpffs (default " SCHED_TRACE_PIN_DIR ")\n"
 	"  --json        status as one JSON object\n"
 	"  --verbose     show libbpf's log\n"
@@ -51,8 +55,9 @@ int libbpf_log(enum libbpf_print_level, const char *format, va_list args)
 
 Options parse_options(const std::string &command, int argc, char **argv)
 {
-	enum { opt_capacity = 256, opt_pin_dir, opt_json };
+	enum { opt_capacity = 256, opt_pin_dir, opt_json, opt_mode };
 	static const struct option long_options[] = {
+		{"mode", required_argument, nullptr, opt_mode},
 		{"capacity", required_argument, nullptr, opt_capacity},
 		{"pin-dir", required_argument, nullptr, opt_pin_dir},
 		{"json", no_argument, nullptr, opt_json},
@@ -77,6 +82,16 @@ Options parse_options(const std::string &command, int argc, char **argv)
 					    ": expected a number of tasks from 1 to 4194304");
 			options.capacity_given = true;
 			break;
+		case opt_mode:
+			if (command != "load")
+				usage_error("--mode is an option of load");
+			if (!std::strcmp(optarg, "iter"))
+				options.mode = Mode::Iter;
+			else if (!std::strcmp(optarg, "trace"))
+				options.mode = Mode::Trace;
+			else
+				usage_error(std::string("--mode ") + optarg + ": expected trace or iter");
+			break;
 		case opt_pin_dir:
 			options.pin_dir = optarg;
 			while (options.pin_dir.size() > 1 && options.pin_dir.back() == '/')
@@ -100,6 +115,8 @@ Options parse_options(const std::string &command, int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error(std::string("unexpected argument ") + argv[optind]);
+	if (options.capacity_given && options.mode == Mode::Iter)
+		usage_error("--capacity is for --mode trace: the iterator keeps no map");
 	return options;
 }
 

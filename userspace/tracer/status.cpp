@@ -32,7 +32,12 @@ void print_json(const std::string &pin_dir, const TracerState &state)
 		    json_string(pin_dir).c_str());
 	if (!state.problem.empty())
 		std::printf(",\"problem\":%s", json_string(state.problem).c_str());
-	if (state.present && state.abi_version)
+	if (state.present)
+		std::printf(",\"mode\":\"%s\"", mode_name(state.mode));
+	if (state.present && state.abi_version && state.mode == Mode::Iter)
+		std::printf(",\"abi_version\":%u,\"entries\":%llu", state.abi_version,
+			    (unsigned long long)state.entries);
+	else if (state.present && state.abi_version)
 		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"entries\":%llu,\"misses\":%llu",
 			    state.abi_version, state.capacity, (unsigned long long)state.entries,
 			    (unsigned long long)state.misses);
@@ -55,14 +60,20 @@ void print_text(const std::string &pin_dir, const TracerState &state)
 		return;
 	}
 	std::printf("tracer:      %s at %s\n", state.problem.empty() ? "loaded" : "BROKEN", pin_dir.c_str());
+	std::printf("mode:        %s\n", mode_name(state.mode));
 	if (!state.problem.empty())
 		std::printf("problem:     %s\n", state.problem.c_str());
 	if (!state.abi_version)
 		return;
 	std::printf("abi version: %u\n", state.abi_version);
-	std::printf("capacity:    %u tasks\n", state.capacity);
-	std::printf("runnable:    %llu entries\n", (unsigned long long)state.entries);
-	std::printf("misses:      %llu inserts lost to a full map\n", (unsigned long long)state.misses);
+	if (state.mode == Mode::Iter) {
+		std::printf("runnable:    %llu tasks now\n", (unsigned long long)state.entries);
+	} else {
+		std::printf("capacity:    %u tasks\n", state.capacity);
+		std::printf("runnable:    %llu entries\n", (unsigned long long)state.entries);
+		std::printf("misses:      %llu inserts lost to a full map\n",
+			    (unsigned long long)state.misses);
+	}
 	for (const LinkState &link : state.links) {
 		std::printf("link %-4u    %-20s prog %u (%s)", link.link_id, link.name.c_str(),
 			    link.prog_id, link.prog_name.c_str());

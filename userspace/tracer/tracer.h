@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// lottery-tracer: loads bpf/sched_trace.bpf.c, pins its maps and links so
-// that tracing outlives the loader, and reports on what is pinned.
+// lottery-tracer: loads the kernel side of the bpf backends in one of two
+// modes, pins it so that it outlives the loader, and reports on what is
+// pinned. trace: bpf/sched_trace.bpf.c, maps kept by tracepoints; iter:
+// bpf/sched_iter.bpf.c, a task iterator read at each round.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +19,12 @@ namespace lottery::tracer {
 // Exit codes; `status` follows the LSB convention of 3 for "not running".
 enum ExitCode { exit_ok = 0, exit_failure = 1, exit_usage = 2, exit_not_loaded = 3 };
 
+enum class Mode { Trace, Iter };
+
+const char *mode_name(Mode mode);
+
 struct Options {
+	Mode mode = Mode::Trace;
 	std::string pin_dir = SCHED_TRACE_PIN_DIR;
 	__u32 capacity = SCHED_TRACE_DEFAULT_CAPACITY;
 	bool capacity_given = false;
@@ -84,10 +91,11 @@ struct LinkState {
 
 struct TracerState {
 	bool present = false;	// the pin directory exists
+	Mode mode = Mode::Trace;	// iter when the iterator is pinned
 	std::string problem;	// why it cannot be used; empty when healthy
 	__u32 abi_version = 0;
-	__u32 capacity = 0;
-	std::uint64_t entries = 0;
+	__u32 capacity = 0;	// trace mode only
+	std::uint64_t entries = 0;	// iter mode: tasks in a snapshot taken now
 	std::uint64_t misses = 0;
 	std::vector<LinkState> links;
 };

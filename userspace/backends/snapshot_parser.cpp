@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "chardev_parser.h"
+#include "snapshot_parser.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include <linux/types.h>
 
-#include "lottery_chardev.h"
+#include "lottery_snapshot.h"
 #include "record_decode.h"
 
 namespace lottery {
@@ -29,7 +30,26 @@ std::size_t expected_size(const struct lottery_snapshot_header &header)
 	return total;
 }
 
-void check_header(const struct lottery_snapshot_header &header, std::size_t size)
+// An iterator's header (UNCOUNTED) leaves the counts to the reader: the
+// records are whatever follows it, in whole records.
+void count_records(struct lottery_snapshot_header &header, std::size_t size)
+{
+	if (header.record_count || header.runnable_count)
+		refuse("an uncounted snapshot with counts in its header");
+	if (header.flags & LOTTERY_SNAPSHOT_TRUNCATED)
+		refuse("an uncounted snapshot marked truncated");
+	std::size_t records = size - sizeof(header);
+	if (records % sizeof(struct lottery_task))
+		refuse(std::to_string(records % sizeof(struct lottery_task)) +
+		       " bytes of a partial record after " +
+		       std::to_string(records / sizeof(struct lottery_task)) + " records");
+	if (records / sizeof(struct lottery_task) > UINT32_MAX)
+		refuse("more than 2^32 records");
+	header.record_count = header.runnable_count =
+		static_cast<__u32>(records / sizeof(struct lottery_task));
+}
+
+void check_header(struct lottery_snapshot_header &header, std::size_t size)
 {
 	if (header.header_size != sizeof(header))
 		refuse("header of " + std::to_string(header.header_size) + " bytes, expected " +
@@ -37,8 +57,10 @@ void check_header(const struct lottery_snapshot_header &header, std::size_t size
 	if (header.record_size != sizeof(struct lottery_task))
 		refuse("records of " + std::to_string(header.record_size) + " bytes, expected " +
 		       std::to_string(sizeof(struct lottery_task)));
-	if (header.flags & ~LOTTERY_SNAPSHOT_TRUNCATED)
+	if (header.flags & ~(LOTTERY_SNAPSHOT_TRUNCATED | LOTTERY_SNAPSHOT_UNCOUNTED))
 		refuse("unknown flags " + std::to_string(header.flags));
+	if (header.flags & LOTTERY_SNAPSHOT_UNCOUNTED)
+		count_records(header, size);
 	if (header.runnable_count < header.record_count)
 		refuse("more records (" + std::to_string(header.record_count) + ") than runnable tasks (" +
 		       std::to_string(header.runnable_count) + ")");
@@ -58,13 +80,14 @@ void check_header(const struct lottery_snapshot_header &header, std::size_t size
 
 } // namespace
 
-std::string abi_mismatch_message(const std::string &who, std::uint32_t their_abi)
+std::string abi_mismatch_message(const std::string &who, std::uint32_t their_abi,
+				 const std::string &fix)
 {
 	return who + " speaks ABI " + std::to_string(their_abi) + ", this lottery speaks " +
-	       std::to_string(LOTTERY_ABI_VERSION) + ": load the lottery.ko built with this version";
+	       std::to_string(LOTTERY_ABI_VERSION) + ": " + fix;
 }
 
-Snapshot parse_chardev_snapshot(std::span<const std::byte> bytes)
+Snapshot parse_snapshot(std::span<const std::byte> bytes, const std::string &abi_fix)
 {
 	struct lottery_snapshot_header header {};
 
@@ -77,7 +100,7 @@ Snapshot parse_chardev_snapshot(std::span<const std::byte> bytes)
 	if (header.magic != LOTTERY_SNAPSHOT_MAGIC)
 		refuse("wrong magic (not a /dev/lottery snapshot)");
 	if (header.abi_version != LOTTERY_ABI_VERSION)
-		throw BackendError(abi_mismatch_message("the snapshot", header.abi_version));
+		throw BackendError(abi_mismatch_message("the snapshot", header.abi_version, abi_fix));
 	if (bytes.size() < sizeof(header))
 		refuse("truncated: " + std::to_string(bytes.size()) + " bytes, shorter than a header");
 	std::memcpy(&header, bytes.data(), sizeof(header));
