@@ -27,6 +27,12 @@ inline std::uint64_t stride_of(std::uint64_t tickets)
 	return stride1 / tickets;
 }
 
+// Frees what operator new[] allocated with the same alignment.
+struct AlignedDelete {
+	std::align_val_t alignment = std::align_val_t{64};
+	void operator()(Pass *p) const { ::operator delete[](p, alignment); }
+};
+
 // A 4-ary min-heap of clients by (pass, index): O(n) to build, O(log n) a
 // draw. Each entry is one 128-bit key, pass << 32 | index, so a single
 // compare orders by pass and breaks ties by index; the four children of a
@@ -60,11 +66,12 @@ private:
 	// 4(i + 1) to 4(i + 1) + 3.
 	static constexpr std::size_t root_slot = 3;
 
-	struct AlignedDelete {
-		void operator()(Pass *p) const { ::operator delete[](p, std::align_val_t{64}); }
-	};
+	// Above every real key (passes stop at max_pass): fills the slots past
+	// the last client.
+	static constexpr Pass no_client = ~Pass{0};
 
 	Pass &key(std::size_t node) { return keys_.get()[node + root_slot]; }
+	std::size_t least_of_four(std::size_t first);
 	void sift_down(std::size_t node);
 
 	std::unique_ptr<Pass[], AlignedDelete> keys_;
