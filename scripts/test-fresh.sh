@@ -225,10 +225,13 @@ clone_head() {
 	note "clone of $(git -C "$top" log -1 --format='%h %s' "$head") in /root/lottery (mode $(stat -c %a "$root/root"))"
 }
 
+# Each line of the log starts with the seconds since the command began, so
+# the phases show: apt, the build, the run.
 run_command() {
 	local log=$1
 	shift
-	in_root bash -c "cd /root/lottery && $*" >"$log" 2>&1
+	in_root bash -c "cd /root/lottery && $*" 2>&1 |
+		{ SECONDS=0; while IFS= read -r line; do printf '%5d %s\n' "$SECONDS" "$line"; done; } >"$log"
 }
 
 note "Debian $release from $mirror, root $root, logs in $out"
