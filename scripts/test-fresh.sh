@@ -8,9 +8,11 @@
 # project's own install steps fails here.
 #
 #   sudo scripts/test-fresh.sh [--release bookworm|trixie] [--out DIR]
-#        [--second 'COMMAND'] [--keep]
+#        [--second 'COMMAND'] [--keep] [--again ROOT]
 # --second replaces `sudo make test` (CI's shorter run of another release);
-# --keep leaves the root in place (its mounts go anyway).
+# --keep leaves the root in place (its mounts go anyway); --again ROOT runs
+# the two commands once more in a kept root, its clone moved to HEAD (quicker,
+# but no longer a fresh machine: for trying fixes).
 # Environment: LOTTERY_HOST_LOCK, a lock file shared with other checkouts on
 # this kernel: the root's tests take it around what loads BPF (see Makefile).
 #
@@ -21,17 +23,22 @@
 # ends, and are never seen from the host.
 set -euo pipefail
 
+# All in one function, so that bash has read the whole script before it runs:
+# editing the file during a run (an hour) cannot change what the run does.
+main() {
 release=bookworm
 out=
 second='sudo make test'
 keep=0
+again=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--release) release=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--second) second=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
-	*) echo "usage: test-fresh.sh [--release bookworm|trixie] [--out DIR] [--second 'COMMAND'] [--keep]" >&2; exit 2 ;;
+	--again) again=$2; keep=1; shift 2 ;;
+	*) echo "usage: test-fresh.sh [--release bookworm|trixie] [--out DIR] [--second 'COMMAND'] [--keep] [--again ROOT]" >&2; exit 2 ;;
 	esac
 done
 case $release in
@@ -53,7 +60,8 @@ mkdir -p "$out"
 # A mount namespace of this run's own: the root's mounts die with it.
 if [ -z "${LOTTERY_FRESH_NAMESPACE:-}" ]; then
 	LOTTERY_FRESH_NAMESPACE=1 exec unshare --mount --propagation private "$0" \
-		--release "$release" --out "$out" --second "$second" $([ $keep = 1 ] && echo --keep)
+		--release "$release" --out "$out" --second "$second" $([ $keep = 1 ] && echo --keep) \
+		${again:+--again "$again"}
 fi
 
 cache=/var/cache/lottery
@@ -87,10 +95,16 @@ processes_in() {
 }
 mounts_under() { findmnt -n -l -o TARGET | awk -v r="$1" 'index($0, r "/") == 1 || $0 == r' | sort -r; }
 
+if [ -n "$again" ]; then
+	root=$(realpath "$again")
+	[ -d "$root/root/lottery" ] && [ "${root%/*}" = "$roots" ] ||
+		{ echo "lottery: test-fresh: $again is not a root kept by test-fresh --keep" >&2; exit 2; }
+	echo $$ >"$root.pid"
+fi
 # A root left by a run that was killed: its processes, then the directory.
 # Its mounts were in that run's namespace, which is gone or not ours.
 for stale in "$roots"/*; do
-	[ -d "$stale" ] || continue
+	[ -d "$stale" ] && [ ! -e "$stale.keep" ] || continue
 	owner=$(cat "$stale.pid" 2>/dev/null || echo 0)
 	[ "$owner" -gt 0 ] && kill -0 "$owner" 2>/dev/null && continue
 	for pid in $(processes_in "$stale"); do kill -KILL "$pid" 2>/dev/null || true; done
@@ -99,9 +113,11 @@ for stale in "$roots"/*; do
 	fi
 done
 
-root=$(mktemp -d "$roots/$release.XXXXXX")
-chmod 755 "$root" # its /: every user of the machine enters it
-echo $$ >"$root.pid"
+if [ -z "$again" ]; then
+	root=$(mktemp -d "$roots/$release.XXXXXX")
+	chmod 755 "$root" # its /: every user of the machine enters it
+	echo $$ >"$root.pid"
+fi
 cleanup() {
 	local rc=$? pid tries
 	trap - EXIT INT TERM HUP
@@ -118,7 +134,8 @@ cleanup() {
 	if [ -n "$(mounts_under "$root")" ]; then
 		echo "lottery: test-fresh: mounts are left under $root; not removing it" >&2
 	elif [ $keep = 1 ]; then
-		echo "fresh-$release: the root is kept in $root"
+		touch "$root.keep"
+		echo "fresh-$release: the root is kept in $root (again: --again $root; rm -rf it and $root.* when done)"
 	else
 		rm -rf --one-file-system "$root"
 		rm -f "$root.pid"
@@ -216,10 +233,14 @@ add_user_tools() {
 
 # The committed HEAD, not the work tree: what a clone of the repository gets.
 clone_head() {
-	local head
+	local head repo
 	head=$(git -C "$top" rev-parse HEAD)
-	git clone -q --no-hardlinks --no-checkout "$(git -C "$top" rev-parse --path-format=absolute --git-common-dir)" \
-		"$root/root/lottery"
+	repo=$(git -C "$top" rev-parse --path-format=absolute --git-common-dir)
+	if [ -n "$again" ]; then
+		git -C "$root/root/lottery" fetch -q "$repo" '+refs/heads/*:refs/remotes/host/*'
+	else
+		git clone -q --no-hardlinks --no-checkout "$repo" "$root/root/lottery"
+	fi
 	git -C "$root/root/lottery" checkout -q --detach "$head"
 	chmod 700 "$root/root"
 	note "clone of $(git -C "$top" log -1 --format='%h %s' "$head") in /root/lottery (mode $(stat -c %a "$root/root"))"
@@ -235,10 +256,15 @@ run_command() {
 }
 
 note "Debian $release from $mirror, root $root, logs in $out"
-timed bootstrap bootstrap
-mount_machine
-configure_apt
-timed "apt-get install make git sudo ca-certificates" add_user_tools
+if [ -z "$again" ]; then
+	timed bootstrap bootstrap
+	mount_machine
+	configure_apt
+	timed "apt-get install make git sudo ca-certificates" add_user_tools
+else
+	note "again in a kept root: not a fresh machine"
+	mount_machine
+fi
 clone_head
 rc=0
 timed "sudo make demo" run_command "$out/demo.log" "sudo make demo" || rc=1
@@ -248,3 +274,6 @@ grep -E 'tests passed|Total Test time|did not run|FAILED:|\((Failed|Timeout|Skip
 	"$out/test.log" | sed "s/^/fresh-$release: /" | tee -a "$summary" || true
 [ $rc = 0 ] || note "FAILED: see $out/demo.log and $out/test.log"
 exit $rc
+}
+
+main "$@"
