@@ -26,16 +26,17 @@ demo=(
 	# the programs and the BPF tracer
 	make cmake pkg-config g++ clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	libboost-program-options-dev
+	# lottery's sched_ext scheduler is compiled against the types of the kernel
+	# it runs on, fetched from trixie-backports through a private apt
+	# directory that trusts Debian's archive keyring; its image is zstd inside
+	zstd debian-archive-keyring
 )
 everything=(
 	"${demo[@]}"
 	# the tests (gmock) and benchmarks
 	build-essential libgtest-dev libgmock-dev libbenchmark-dev
 	# the module, and the VM that runs Debian's stock kernel to test it
-	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc zstd file
-	# the sched_ext VM fetches its kernel from trixie-backports through a
-	# private apt directory that trusts Debian's archive keyring
-	debian-archive-keyring
+	kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio bc file
 	# the scripts and tests: sysctl, pgrep, unshare, setpriv, findmnt, mount,
 	# flock; /usr/bin/time; localedef's sources for a decimal-comma locale
 	procps util-linux mount time locales
