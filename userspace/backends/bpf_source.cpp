@@ -19,6 +19,7 @@
 #include "bpf_map_reader.h"
 #include "record_decode.h"
 #include "snapshot_source.h"
+#include "user_path.h"
 
 namespace lottery {
 
@@ -181,8 +182,12 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 					   load_hint + " (it mounts it)");
 		throw BackendError(std::string("the BPF tracer is not loaded: ") + load_hint);
 	}
-	if (!on_bpffs(pin_dir))
-		throw BackendError(pin_dir + " is not on a bpffs: " + load_hint);
+	try {
+		PathExpectation bpffs_dir{PathExpectation::directory, BPF_FS_MAGIC, "bpffs"};
+		open_user_path(pin_dir, bpffs_dir, "");
+	} catch (const UserPathError &e) {
+		throw BackendError(std::string(e.what()) + ": " + load_hint);
+	}
 
 	try {
 		TraceMaps maps = open_trace_maps(pin_dir);

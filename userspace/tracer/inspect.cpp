@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <dirent.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 
 #include <bpf/bpf.h>
@@ -13,6 +14,7 @@
 #include "bpf_map_reader.h"
 #include "sched_trace.skel.h"
 #include "tracer.h"
+#include "user_path.h"
 
 namespace lottery::tracer {
 
@@ -86,6 +88,12 @@ TracerState inspect(const std::string &pin_dir)
 		return state;
 	}
 	state.present = true;
+	try {
+		open_user_path(pin_dir, {PathExpectation::directory, BPF_FS_MAGIC, "bpffs"}, "--pin-dir");
+	} catch (const UserPathError &error) {
+		state.problem = error.what(); // not a pin directory: nothing to read in it
+		return state;
+	}
 	try {
 		TraceMaps maps = open_trace_maps(pin_dir);
 		state.abi_version = maps.header.abi_version;
