@@ -107,6 +107,11 @@ TEST(LostTasks, EveryRoundThatMissedTasksSaysSoInTextDebugAndJson)
 	EXPECT_EQ(doc["lost_tasks"].number, 4);
 	EXPECT_EQ(doc["misses_since_load"].number, 58);
 
+	// With none missing now the table keeps the history, without a "lost".
+	set.lost_tasks = 0;
+	EXPECT_NE(format_candidate_table(set).find("of lottery itself; 58 misses since the tracer loaded\n"),
+		  std::string::npos)
+		<< format_candidate_table(set);
 	// Old misses alone do not make this round's draw a truncated one.
 	auto whole = won_by(sample_set(), 1, 4);
 	whole.misses_since_load = 58;

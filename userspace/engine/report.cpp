@@ -39,13 +39,16 @@ std::string table_row(const RunnableTask &task, std::string tickets, std::string
 }
 
 // "; lost: 4 runnable tasks missing from this snapshot, 58 misses since
-// the tracer loaded": the two numbers say now and since load apart.
+// the tracer loaded": the two numbers say now and since load apart (with
+// none missing now, only the history: "; 58 misses since ...").
 std::string lost_text(std::uint64_t lost_tasks, std::uint64_t misses_since_load)
 {
-	std::string text = "; lost: " + plural(lost_tasks, "runnable task", "runnable tasks") +
-			   " missing from this snapshot";
+	std::string text = "; ";
+	if (lost_tasks)
+		text += "lost: " + plural(lost_tasks, "runnable task", "runnable tasks") +
+			" missing from this snapshot" + (misses_since_load ? ", " : "");
 	if (misses_since_load)
-		text += ", " + plural(misses_since_load, "miss", "misses") + " since the tracer loaded";
+		text += plural(misses_since_load, "miss", "misses") + " since the tracer loaded";
 	return text;
 }
 
