@@ -44,10 +44,11 @@ void add_wins(std::vector<CpuRow> &rows, const WinTally &tally)
 	std::sort(rows.begin(), rows.end(), [](const CpuRow &a, const CpuRow &b) { return a.pid < b.pid; });
 }
 
-std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, const WinTally &tally)
+std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds,
+				    const WinTally *tally)
 {
 	const std::uint64_t total = total_cpu(rows);
-	std::string out = "summary: " + std::to_string(tally.rounds()) + " rounds, " +
+	std::string out = "summary: " + std::to_string(rounds) + " rounds, " +
 			  text::fixed(static_cast<double>(total) / 1e9, 2) +
 			  " s of CPU time among the managed processes\n";
 	out += pad_left("PID", 7) + " " + pad_right("COMM", 16) + " " + pad_left("TICKETS", 11) +
@@ -61,13 +62,14 @@ std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, const WinTa
 		       pad_left(text::fixed(static_cast<double>(row.cpu_ns) / 1e9, 2), 9) + " " +
 		       pad_left(text::fixed(100 * share(row.cpu_ns, total), 1), 6) + " " +
 		       pad_left(text::fixed(100 * row.promised_share, 1), 9) + "\n";
-	return out + format_lost_summary_text(tally);
+	return tally ? out + format_lost_summary_text(*tally) : out;
 }
 
-std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, const WinTally &tally)
+std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, std::uint64_t rounds,
+				    const WinTally *tally)
 {
 	const std::uint64_t total = total_cpu(rows);
-	std::string out = "{\"rounds\":" + std::to_string(tally.rounds()) + ",\"tasks\":[";
+	std::string out = "{\"rounds\":" + std::to_string(rounds) + ",\"tasks\":[";
 	for (std::size_t i = 0; i < rows.size(); ++i) {
 		const auto &row = rows[i];
 		out += std::string(i ? "," : "") + "{\"pid\":" + std::to_string(row.pid) +
@@ -78,7 +80,7 @@ std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, const WinTa
 		       ",\"cpu_ns\":" + std::to_string(row.cpu_ns) +
 		       ",\"cpu_share\":" + text::json_number(share(row.cpu_ns, total)) + "}";
 	}
-	return out + "]," + format_lost_summary_json_fields(tally) + "}";
+	return out + "]" + (tally ? "," + format_lost_summary_json_fields(*tally) : "") + "}";
 }
 
 } // namespace lottery

@@ -7,6 +7,7 @@
 
 #include "option_values.h"
 #include "proc_reader.h"
+#include "tickets_file.h"
 #include "user_path.h"
 #include "workload.h"
 
@@ -42,6 +43,21 @@ std::optional<std::vector<unsigned>> choose_cpus(const std::vector<unsigned> &re
 		}
 	}
 	return requested;
+}
+
+std::optional<TicketOverrides> load_tickets_file(const std::string &path, std::string *error)
+{
+	std::string text;
+	try {
+		text = read_user_file(path, max_tickets_file_bytes, "--tickets-file");
+	} catch (const UserPathError &e) {
+		*error = e.what();
+		return std::nullopt;
+	}
+	auto overrides = parse_tickets_file(text, error);
+	if (!overrides)
+		*error = "--tickets-file " + path + ": " + *error;
+	return overrides;
 }
 
 cpu_set_t to_cpu_set(const std::vector<unsigned> &cpus)

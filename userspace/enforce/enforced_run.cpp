@@ -19,7 +19,6 @@
 #include "stop_signals.h"
 #include "text_format.h"
 #include "tickets_file.h"
-#include "user_path.h"
 
 namespace lottery {
 
@@ -31,21 +30,6 @@ std::string managed_count(std::size_t count)
 }
 
 using MechanismFactory = std::function<std::unique_ptr<EnforcementMechanism>()>;
-
-std::optional<TicketOverrides> load_tickets_file(const std::string &path, std::string *error)
-{
-	std::string text;
-	try {
-		text = read_user_file(path, max_tickets_file_bytes, "--tickets-file");
-	} catch (const UserPathError &e) {
-		*error = e.what();
-		return std::nullopt;
-	}
-	auto overrides = parse_tickets_file(text, error);
-	if (!overrides)
-		*error = "--tickets-file " + path + ": " + *error;
-	return overrides;
-}
 
 class EnforcedRun {
 public:
@@ -240,11 +224,11 @@ int EnforcedRun::finish(int status)
 		note("lottery: restored " + managed_count(restored.count) + ": " + restored.how);
 	add_wins(rows, tally_);
 	if (config_.json)
-		out_ << "{\"summary\":" << format_cpu_summary_json(rows, tally_)
+		out_ << "{\"summary\":" << format_cpu_summary_json(rows, scheduler_.rounds(), &tally_)
 		     << ",\"policy\":\"" << policy_name(config_.policy) << "\",\"seed\":" << seed_
 		     << "}\n";
 	else
-		out_ << format_cpu_summary_text(rows, tally_);
+		out_ << format_cpu_summary_text(rows, scheduler_.rounds(), &tally_);
 	out_.flush();
 	if (status == 0 && !stopped_ && first_command_ && mechanism_->size() == 0)
 		return first_command_status_.value_or(0);

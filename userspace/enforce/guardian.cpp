@@ -158,7 +158,7 @@ void close_all_but(int a, int b)
 	for (;;) {
 		const std::uint64_t now = monotonic_ns();
 		const std::uint64_t silent = now - heard_ns;
-		if (!released && silent >= stall_bound_ns && !guarded.empty()) {
+		if (stall_bound_ns && !released && silent >= stall_bound_ns && !guarded.empty()) {
 			int restored = restore_all(guarded);
 			dprintf(2,
 				"lottery: the agent (pid %d) sent no heartbeat for %llu ms (stopped or "
@@ -171,7 +171,7 @@ void close_all_but(int a, int b)
 			released = true;
 		}
 		int timeout_ms = -1;
-		if (!released)
+		if (stall_bound_ns && !released)
 			timeout_ms = static_cast<int>(
 				(stall_bound_ns - std::min(silent, stall_bound_ns)) / 1000000 + 1);
 		struct pollfd watched[2] = {{socket, POLLIN, 0}, {agent_pidfd, POLLIN, 0}};
@@ -297,6 +297,8 @@ void Guardian::check_released()
 
 void Guardian::heartbeat()
 {
+	if (!stall_bound_ns_)
+		return;
 	// A message every tenth of the bound is plenty, whatever the quantum.
 	if (monotonic_ns() - last_sent_ns_ >= stall_bound_ns_ / 10)
 		send(Message{Message::heartbeat, 0, 0, 0, {}, {}});

@@ -42,13 +42,17 @@ class GuardianReleased : public GuardianLost {
 // less than a second (a busy machine may keep a healthy agent off the CPU
 // for a while).
 std::uint64_t stall_bound_ns(std::uint64_t quantum_ns);
+// For a mechanism whose decisions do not wait on the agent (the kernel
+// scheduler): the guardian acts only when the agent ends.
+inline constexpr std::uint64_t no_stall_bound = 0;
 
 struct GuardianMessage; // guardian.cpp: one change, as the socket carries it
 
 class Guardian {
 public:
 	// Forks the guardian, which restores everything when no message came
-	// for stall_bound_ns. Throws std::system_error.
+	// for stall_bound_ns (never with no_stall_bound). Throws
+	// std::system_error.
 	explicit Guardian(std::uint64_t stall_bound_ns);
 	// Without finish(): closes the socket, so that the guardian restores
 	// everything itself, and reaps it.
