@@ -3,6 +3,9 @@
 // line on stderr, nothing on stdout, and the documented exit code.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "run_command.h"
 
 using lottery::testing::count_lines;
@@ -15,7 +18,25 @@ struct BadInput {
 	std::vector<std::string> args;
 	int exit_code;
 	const char *says; // a fragment the message must contain
+	bool needs_root = false; // the bpf backend says "needs root" first
 };
+
+// A FIFO where a file, a device or a directory is expected: opened for
+// reading it would block lottery forever (a SIGTERM with it).
+const std::string fifo = "/tmp/lottery-bad-input.fifo";
+
+class Fifo : public ::testing::Environment {
+public:
+	void SetUp() override
+	{
+		struct stat st;
+		if (lstat(fifo.c_str(), &st) == 0 && !S_ISFIFO(st.st_mode))
+			unlink(fifo.c_str());
+		if (mkfifo(fifo.c_str(), 0666) != 0 && errno != EEXIST)
+			FAIL() << "mkfifo " << fifo;
+	}
+};
+const auto *const fifo_environment = ::testing::AddGlobalTestEnvironment(new Fifo);
 
 void PrintTo(const BadInput &c, std::ostream *os) { *os << c.name; }
 
@@ -24,9 +45,12 @@ class LotteryBadInput : public ::testing::TestWithParam<BadInput> {};
 TEST_P(LotteryBadInput, OneLineErrorAndExitCode)
 {
 	const BadInput &c = GetParam();
+	if (c.needs_root && geteuid() != 0)
+		GTEST_SKIP() << "as an ordinary user the bpf backend refuses before it opens anything";
 	std::vector<std::string> argv = {LOTTERY_BIN};
 	argv.insert(argv.end(), c.args.begin(), c.args.end());
-	auto result = run_command(argv);
+	// Within 5 s: a case that blocks is killed (exit 137) and fails.
+	auto result = run_command(argv, std::nullopt, 5000);
 	EXPECT_EQ(result.exit_code, c.exit_code) << result.err;
 	EXPECT_EQ(count_lines(result.err), 1) << result.err;
 	EXPECT_EQ(result.err.rfind("lottery: ", 0), 0u) << result.err;
@@ -85,6 +109,19 @@ const BadInput arguments[] = {
 	{"SliceOverASecond", {"--whole-machine", "--slice", "1001"}, 2, "--slice must be"},
 	{"SliceWithSignals", {"--enforce", "--pid", "4194304", "--mechanism", "signals", "--slice", "5"}, 2,
 	 "--slice is the kernel scheduler's"},
+	// Paths are never opened in a way that blocks, and must be what they name
+	// (pid 1: refused too, but only after the path).
+	{"TicketsFileFifo", {"--enforce", "--pid", "1", "--tickets-file", fifo}, 2, "is a FIFO, not a regular file"},
+	{"TicketsFileDevice", {"--enforce", "--pid", "1", "--tickets-file", "/dev/zero"}, 2, "--tickets-file /dev/zero: is a character device"},
+	{"TicketsFileDirectory", {"--enforce", "--pid", "1", "--tickets-file", "/"}, 2, "--tickets-file /: is a directory"},
+	{"TicketsFileMissing", {"--enforce", "--pid", "1", "--tickets-file", "/nonexistent"}, 2, "--tickets-file /nonexistent: No such file"},
+	{"SpawnedFifo", {"--enforce", "--spawned=" + fifo}, 2, "is a FIFO, not a regular file"},
+	{"SpawnedDevice", {"--enforce", "--spawned=/dev/zero"}, 2, "--spawned /dev/zero: is a character device"},
+	{"DeviceFifo", {"--backend", "chardev", "--device", fifo, "--rounds", "1"}, 1, "is a FIFO, not a character device"},
+	{"DeviceOfAnotherDriver", {"--backend", "chardev", "--device", "/dev/zero", "--rounds", "1"}, 1, "/dev/zero: is the device 'zero', not 'lottery'"},
+	{"DeviceDirectory", {"--backend", "chardev", "--device", "/", "--rounds", "1"}, 1, "/: is a directory"},
+	{"PinDirFifo", {"--backend", "bpf", "--pin-dir", fifo, "--rounds", "1"}, 1, "is a FIFO, not a directory", true},
+	{"PinDirRegularFile", {"--backend", "bpf", "--pin-dir", "/etc/passwd", "--rounds", "1"}, 1, "/etc/passwd: is a regular file, not a directory", true},
 };
 // clang-format on
 

@@ -137,7 +137,7 @@ const EnvironmentCase environment[] = {
 	{"TracerNotLoadedEmptyDir", [](auto &pins) { return bpf_args(pins.empty()); },
 	 std::nullopt, 1, [](auto &) { return "lottery: the BPF tracer is not loaded: " + load_hint; }},
 	{"PinDirNotOnBpffs", [](auto &) { return bpf_args("/tmp"); },
-	 std::nullopt, 1, [](auto &) { return "lottery: /tmp is not on a bpffs"; }},
+	 std::nullopt, 1, [](auto &) { return "lottery: /tmp: is not on a bpffs"; }},
 	{"MapsOfAnotherAbi", [](auto &pins) { return bpf_args(pins.other_abi()); },
 	 std::nullopt, 1, [](auto &pins) { return pins.other_abi() + "/info has ABI version " +
 		std::to_string(LOTTERY_ABI_VERSION + 41) + ", this lottery speaks " +
@@ -154,7 +154,7 @@ const EnvironmentCase environment[] = {
 	 std::nullopt, 1, [](auto &) { return "lottery: /nonexistent not found: load the module with 'sudo modprobe lottery'"; }},
 	{"DeviceOfAnotherDriver", [](auto &) { return std::vector<std::string>{LOTTERY_BIN, "--backend", "chardev",
 		"--device", "/dev/null", "--rounds", "1"}; },
-	 std::nullopt, 1, [](auto &) { return "lottery: /dev/null does not answer LOTTERY_IOC_GET_INFO"; }},
+	 std::nullopt, 1, [](auto &) { return "lottery: /dev/null: is the device 'null', not 'lottery'"; }},
 };
 // clang-format on
 

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -73,6 +74,29 @@ TEST(LotterySpawn, BadArgumentsAreOneLineAndExitTwo)
 		EXPECT_EQ(lottery::testing::count_lines(result.err), 1) << result.err;
 		EXPECT_EQ(result.err.rfind("lottery-spawn: ", 0), 0u) << result.err;
 	}
+}
+
+TEST(LotterySpawn, StatePathThatIsNotAFileIsRefusedBeforeAnythingStarts)
+{
+	// A FIFO would block the spawner in open() with its tasks running.
+	// No device here: before this check --stop unlinked its state path,
+	// whatever it was (a run of the old code deleted /dev/zero).
+	const std::string fifo = temp_state() + ".fifo";
+	ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+	for (const std::string &state : {fifo, std::string("/")}) {
+		for (std::vector<std::string> args : {std::vector<std::string>{"--count", "1"},
+						      {"--stop"}}) {
+			args.insert(args.begin(), LOTTERY_SPAWN_BIN);
+			args.insert(args.end(), {"--state", state});
+			auto result = run_command(args, std::nullopt, 5000);
+			EXPECT_EQ(result.exit_code, 2) << state << " " << args[1] << ": " << result.err;
+			EXPECT_EQ(result.out, "") << "something was started";
+			EXPECT_EQ(lottery::testing::count_lines(result.err), 1) << result.err;
+			EXPECT_EQ(result.err.rfind("lottery-spawn: --state " + state + ": is ", 0), 0u)
+				<< result.err;
+		}
+	}
+	unlink(fifo.c_str());
 }
 
 } // namespace

@@ -44,7 +44,7 @@ const std::string &lottery_path()
 	return path;
 }
 
-AgentProcess::AgentProcess(const std::vector<std::string> &args)
+AgentProcess::AgentProcess(const std::vector<std::string> &args, int stdout_fd)
 	: out_path_(temp_file("out")), err_path_(temp_file("err"))
 {
 	pid_ = fork();
@@ -53,7 +53,7 @@ AgentProcess::AgentProcess(const std::vector<std::string> &args)
 	if (pid_ == 0) {
 		int out = open(out_path_.c_str(), O_WRONLY | O_TRUNC);
 		int err = open(err_path_.c_str(), O_WRONLY | O_TRUNC);
-		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		if (out < 0 || err < 0 || dup2(stdout_fd >= 0 ? stdout_fd : out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(126);
 		std::vector<char *> argv{const_cast<char *>(lottery_path().c_str())};
 		for (const auto &arg : args)

@@ -15,8 +15,9 @@ namespace lottery::testing {
 
 class AgentProcess {
 public:
-	// Runs the lottery binary with args.
-	explicit AgentProcess(const std::vector<std::string> &args);
+	// Runs the lottery binary with args; its stdout goes to stdout_fd
+	// when one is given (then out() is empty), else to a file.
+	explicit AgentProcess(const std::vector<std::string> &args, int stdout_fd = -1);
 	~AgentProcess();
 	AgentProcess(const AgentProcess &) = delete;
 	AgentProcess &operator=(const AgentProcess &) = delete;

@@ -163,5 +163,49 @@ TEST(LotteryBpfPins, UnloadLeavesNoPin)
 	EXPECT_NE(stat(dir.c_str(), &st), 0) << dir << " is still there";
 }
 
+// A map too small for the machine (the case: capacity 1, a few busy
+// tasks): every round drawn while tasks were missing says so, in text,
+// --debug and --json, the summary counts those rounds, and the tracer's
+// status says the map is full now and how many inserts it refused since
+// it loaded.
+TEST(LotteryBpfLost, ATruncatedDrawSaysSoInEveryForm)
+{
+	ScopedTracer tracer("lottery_cli_full", {"--capacity", "1"});
+	ASSERT_TRUE(tracer.loaded()) << tracer.load_result().err;
+	std::vector<ChildProcess> busy;
+	for (int i = 0; i < 4; i++)
+		busy.push_back(spawn_cpu_task());
+
+	LotteryRun json = run_lottery(tracer, {"--debug", "--rounds", "5", "20"});
+	ASSERT_EQ(json.command.exit_code, 0) << json.command.err;
+	ASSERT_EQ(json.rounds.size(), 5u);
+	std::uint64_t lost_rounds = 0;
+	for (const Json &round : json.rounds) {
+		ASSERT_TRUE(round.has("lost_tasks")) << json.command.out;
+		ASSERT_TRUE(round.has("misses_since_load")) << json.command.out;
+		lost_rounds += round["lost_tasks"].number > 0;
+		EXPECT_GE(round["misses_since_load"].number, round["lost_tasks"].number);
+	}
+	EXPECT_GT(lost_rounds, 0u) << json.command.out;
+	EXPECT_EQ(json.summary["summary"]["rounds_with_lost_tasks"].number, double(lost_rounds));
+	EXPECT_GT(json.summary["summary"]["misses_since_load"].number, 0);
+
+	std::vector<std::string> argv = {LOTTERY_BIN, "--backend", "bpf", "--pin-dir",
+					 tracer.pin_dir(), "--debug", "--rounds", "5", "20"};
+	CommandResult text = run_command(argv);
+	ASSERT_EQ(text.exit_code, 0) << text.err;
+	EXPECT_NE(text.out.find(" candidate; lost: "), std::string::npos) << text.out; // 1 fits
+	EXPECT_NE(text.out.find(" missing from this snapshot, "), std::string::npos) << text.out;
+	EXPECT_NE(text.out.find("of lottery itself; lost: "), std::string::npos) << text.out;
+	EXPECT_NE(text.out.find("\nlost: "), std::string::npos) << "no summary line: " << text.out;
+
+	CommandResult status = tracer.run("status", {});
+	EXPECT_NE(status.out.find("FULL, runnable tasks may be missing now"), std::string::npos)
+		<< status.out;
+	EXPECT_NE(status.out.find("since the tracer loaded"), std::string::npos) << status.out;
+	CommandResult status_json = tracer.run("status", {"--json"});
+	EXPECT_NE(status_json.out.find("\"full\":true"), std::string::npos) << status_json.out;
+}
+
 } // namespace
 } // namespace lottery::testing

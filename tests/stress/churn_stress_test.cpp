@@ -65,7 +65,7 @@ ChurnFindings watch_churn(SnapshotSource &source, pid_t busy, std::chrono::secon
 		auto now = Clock::now();
 		found.snapshots++;
 		found.most_tasks = std::max(found.most_tasks, snapshot.tasks.size());
-		found.misses = snapshot.lost_tasks;
+		found.misses = snapshot.misses_since_load;
 		bool busy_seen = false;
 		for (const RunnableTask &task : snapshot.tasks) {
 			busy_seen = busy_seen || task.pid == busy;
@@ -83,7 +83,7 @@ ChurnFindings watch_churn(SnapshotSource &source, pid_t busy, std::chrono::secon
 		}
 		if (!busy_seen) {
 			found.busy_missing++;
-			found.busy_unexplained += snapshot.lost_tasks <= misses_before;
+			found.busy_unexplained += snapshot.misses_since_load <= misses_before;
 		}
 		std::this_thread::sleep_for(10ms);
 	}
@@ -139,7 +139,7 @@ TEST(TracerChurn, AFullMapCountsWhatItCouldNotHold)
 		crowd.push_back(spawn_cpu_task());
 	auto source = tracer.open_source();
 	std::uint64_t misses_before = 0;
-	ASSERT_TRUE(wait_until([&] { return (misses_before = source->take_snapshot().lost_tasks) > 0; }))
+	ASSERT_TRUE(wait_until([&] { return (misses_before = source->take_snapshot().misses_since_load) > 0; }))
 		<< "10 busy loops in a map of 8 and no miss counted";
 
 	ChildProcess busy = spawn_cpu_task();

@@ -79,6 +79,71 @@ RoundResult won_by(const CandidateSet &set, std::size_t index, std::uint64_t rou
 	return r;
 }
 
+// A round drawn while the source missed runnable tasks says so in every
+// form, and the two numbers keep "missing now" and "since load" apart.
+TEST(LostTasks, EveryRoundThatMissedTasksSaysSoInTextDebugAndJson)
+{
+	auto set = sample_set();
+	set.lost_tasks = 4;
+	set.misses_since_load = 58;
+	auto round = won_by(set, 1, 3);
+	round.lost_tasks = set.lost_tasks;
+	round.misses_since_load = set.misses_since_load;
+	EXPECT_EQ(format_round_text(round),
+		  "round 3: winner pid 1234 (cpu_task) nice -5 tickets 3121 share 28.4% of "
+		  "10986 tickets, 5 candidates; lost: 4 runnable tasks missing from this snapshot, "
+		  "58 misses since the tracer loaded");
+	auto empty = numbered(8);
+	empty.lost_tasks = 1;
+	EXPECT_EQ(format_round_text(empty, "no runnable tasks in the snapshot"),
+		  "round 8: no winner: no runnable tasks in the snapshot; lost: 1 runnable task "
+		  "missing from this snapshot");
+	auto table = format_candidate_table(set);
+	EXPECT_NE(table.find("of lottery itself; lost: 4 runnable tasks missing from this snapshot, "
+			     "58 misses since the tracer loaded\n"),
+		  std::string::npos)
+		<< table;
+	Json doc = parse(format_round_json(round, &set));
+	EXPECT_EQ(doc["lost_tasks"].number, 4);
+	EXPECT_EQ(doc["misses_since_load"].number, 58);
+
+	// With none missing now the table keeps the history, without a "lost".
+	set.lost_tasks = 0;
+	EXPECT_NE(format_candidate_table(set).find("of lottery itself; 58 misses since the tracer loaded\n"),
+		  std::string::npos)
+		<< format_candidate_table(set);
+	// Old misses alone do not make this round's draw a truncated one.
+	auto whole = won_by(sample_set(), 1, 4);
+	whole.misses_since_load = 58;
+	EXPECT_EQ(format_round_text(whole).find("lost"), std::string::npos);
+	EXPECT_EQ(parse(format_round_json(whole, nullptr))["lost_tasks"].number, 0);
+}
+
+TEST(LostTasks, SummaryCountsTheRoundsDrawnWithTasksMissing)
+{
+	auto set = sample_set();
+	WinTally tally;
+	for (std::uint64_t lost : {0, 3, 0, 5}) {
+		auto round = won_by(set, 1, tally.rounds() + 1);
+		round.lost_tasks = lost;
+		round.misses_since_load = 20 + lost;
+		tally.record(round, set);
+	}
+	auto text = format_summary_text(tally);
+	EXPECT_NE(text.find("\nlost: 2 of 4 rounds were drawn with runnable tasks missing from the "
+			    "snapshot (at most 5 in one round); 25 misses since the tracer loaded\n"),
+		  std::string::npos)
+		<< text;
+	Json doc = parse(format_summary_json(tally));
+	EXPECT_EQ(doc["rounds_with_lost_tasks"].number, 2);
+	EXPECT_EQ(doc["most_lost_tasks"].number, 5);
+	EXPECT_EQ(doc["misses_since_load"].number, 25);
+
+	WinTally clean;
+	clean.record(won_by(set, 1, 1), set);
+	EXPECT_EQ(format_summary_text(clean).find("lost"), std::string::npos);
+}
+
 } // namespace
 
 TEST(RoundText, OneLineWithWinnerShareAndCandidates)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "snapshot_source.h"
+#include "user_path.h"
 
 namespace lottery {
 
@@ -51,8 +52,12 @@ void require_pin_dir(const std::string &pin_dir)
 					   bpf_load_hint + " (it mounts it)");
 		throw BackendError(std::string("the BPF tracer is not loaded: ") + bpf_load_hint);
 	}
-	if (!on_bpffs(pin_dir))
-		throw BackendError(pin_dir + " is not on a bpffs: " + bpf_load_hint);
+	try {
+		PathExpectation bpffs_dir{PathExpectation::directory, BPF_FS_MAGIC, "bpffs"};
+		open_user_path(pin_dir, bpffs_dir, "");
+	} catch (const UserPathError &e) {
+		throw BackendError(std::string(e.what()) + ": " + bpf_load_hint);
+	}
 }
 
 } // namespace lottery

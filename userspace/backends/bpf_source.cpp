@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The bpf backend: the runnable tasks as the sched_trace tracer keeps them in
 // its pinned hash map (bpf/sched_trace.bpf.c, loaded by lottery-tracer).
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "bpf_map_reader.h"
 #include "record_decode.h"
 #include "snapshot_source.h"
+#include "user_path.h"
 
 namespace lottery {
 
@@ -43,7 +45,8 @@ class BpfSource : public SnapshotSource {
 public:
 	BpfSource(std::string pin_dir, TraceMaps maps, ino_t runnable_inode)
 		: pin_dir_(std::move(pin_dir)), maps_(std::move(maps)),
-		  runnable_inode_(runnable_inode), reader_(maps_.runnable.get(), maps_.capacity)
+		  runnable_inode_(runnable_inode), reader_(maps_.runnable.get(), maps_.capacity),
+		  misses_seen_(read_miss_count(maps_.misses.get()))
 	{
 	}
 
@@ -62,6 +65,7 @@ private:
 	TraceMaps maps_;
 	ino_t runnable_inode_;
 	RunnableMapReader reader_;
+	std::uint64_t misses_seen_; // the misses count as of the previous snapshot
 };
 
 Snapshot BpfSource::take_snapshot()
@@ -79,8 +83,12 @@ Snapshot BpfSource::take_snapshot()
 		auto records = reader_.read();
 		auto keys = reader_.keys();
 		snapshot.taken_ns = monotonic_ns();
-		// Inserts lost since the tracer loaded: a full map hid some tasks.
-		snapshot.lost_tasks = read_miss_count(maps_.misses.get());
+		// A full map hid the tasks whose inserts it refused since the
+		// previous snapshot; older misses are history, kept apart.
+		snapshot.misses_since_load = read_miss_count(maps_.misses.get());
+		snapshot.lost_tasks = snapshot.misses_since_load -
+				      std::min(misses_seen_, snapshot.misses_since_load);
+		misses_seen_ = snapshot.misses_since_load;
 		// The reading thread itself is runnable: a live tracer never has an empty map.
 		if (records.empty())
 			unloaded(runnable_path + " is empty: nothing is tracing");

@@ -13,6 +13,7 @@
 #include "snapshot_reader.h"
 #include "lottery_chardev.h"
 #include "snapshot_source.h"
+#include "user_path.h"
 
 namespace lottery {
 
@@ -83,16 +84,18 @@ void check_device(const std::string &path, int fd)
 
 std::unique_ptr<SnapshotSource> open_chardev_source(const std::string &device_path)
 {
-	int fd = open(device_path.c_str(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		throw_open_error(device_path, errno);
+	PathExpectation device{PathExpectation::char_device};
+	device.driver = LOTTERY_DEVICE_NAME;
+	UniqueFd fd;
 	try {
-		check_device(device_path, fd);
-	} catch (...) {
-		close(fd);
-		throw;
+		fd = open_user_path(device_path, device, "");
+	} catch (const UserPathError &e) {
+		if (e.errno_value())
+			throw_open_error(device_path, e.errno_value());
+		throw BackendError(e.what());
 	}
-	return std::make_unique<ChardevSource>(device_path, fd);
+	check_device(device_path, fd.get());
+	return std::make_unique<ChardevSource>(device_path, fd.release());
 }
 
 } // namespace lottery

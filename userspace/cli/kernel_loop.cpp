@@ -41,7 +41,8 @@ std::int32_t starve_tgid_from_environment()
 class KernelRun {
 public:
 	KernelRun(const CliOptions &options, std::ostream &out, std::ostream &err)
-		: options_(options), enforce_(options.enforce), out_(out), err_(err)
+		: options_(options), enforce_(options.enforce), out_(out), err_(err),
+		  signals_(stop_grace_ms(options.interval_ms), options.enforce.tickets_file.has_value())
 	{
 	}
 
@@ -104,12 +105,10 @@ ScxSample KernelRun::sample()
 
 bool KernelRun::reload_tickets_file()
 {
-	auto text = read_small_file(AT_FDCWD, *enforce_.tickets_file, max_tickets_file_bytes);
-	std::string error = "cannot read it (missing, unreadable or over " +
-			    std::to_string(max_tickets_file_bytes) + " bytes)";
-	auto loaded = text ? parse_tickets_file(*text, &error) : std::nullopt;
+	std::string error;
+	auto loaded = load_tickets_file(*enforce_.tickets_file, &error);
 	if (!loaded) {
-		err_ << "lottery: " << *enforce_.tickets_file << ": " << error << '\n';
+		err_ << "lottery: " << error << '\n';
 		return false;
 	}
 	tickets_ = options_.tickets;
@@ -326,7 +325,10 @@ int KernelRun::run()
 	try {
 		// The guardian first: it must not inherit the scheduler's link.
 		if (!enforce_.whole_machine)
-			guardian_ = std::make_unique<Guardian>();
+			// No stall bound: the scheduler runs in the kernel, not in
+			// this process, and the kernel's watchdog ejects it if a
+			// task starves; a stopped agent holds no one.
+			guardian_ = std::make_unique<Guardian>(no_stall_bound);
 		scheduler_ = std::make_unique<ScxScheduler>(settings);
 		write_tickets();
 		for (auto &entry : managed_) {

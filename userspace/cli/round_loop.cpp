@@ -74,7 +74,7 @@ int run_rounds(const CliOptions &options, std::ostream &out, std::ostream &err)
 	filter.self_tgid = getpid();
 
 	std::uint64_t seed = options.seed ? *options.seed : std::random_device{}();
-	StopSignals stop_signals;
+	StopSignals stop_signals(stop_grace_ms(options.interval_ms));
 	std::unique_ptr<SnapshotSource> source = open_source_or_explain(options.backend, options.backend_options, err);
 	if (!source)
 		return 1;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "report.h"
 #include "text_format.h"
 
 namespace lottery {
@@ -43,7 +44,8 @@ void add_wins(std::vector<CpuRow> &rows, const WinTally &tally)
 	std::sort(rows.begin(), rows.end(), [](const CpuRow &a, const CpuRow &b) { return a.pid < b.pid; });
 }
 
-std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds)
+std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds,
+				    const WinTally *tally)
 {
 	const std::uint64_t total = total_cpu(rows);
 	std::string out = "summary: " + std::to_string(rounds) + " rounds, " +
@@ -60,10 +62,11 @@ std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64
 		       pad_left(text::fixed(static_cast<double>(row.cpu_ns) / 1e9, 2), 9) + " " +
 		       pad_left(text::fixed(100 * share(row.cpu_ns, total), 1), 6) + " " +
 		       pad_left(text::fixed(100 * row.promised_share, 1), 9) + "\n";
-	return out;
+	return tally ? out + format_lost_summary_text(*tally) : out;
 }
 
-std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, std::uint64_t rounds)
+std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, std::uint64_t rounds,
+				    const WinTally *tally)
 {
 	const std::uint64_t total = total_cpu(rows);
 	std::string out = "{\"rounds\":" + std::to_string(rounds) + ",\"tasks\":[";
@@ -77,7 +80,7 @@ std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, std::uint64
 		       ",\"cpu_ns\":" + std::to_string(row.cpu_ns) +
 		       ",\"cpu_share\":" + text::json_number(share(row.cpu_ns, total)) + "}";
 	}
-	return out + "]}";
+	return out + "]" + (tally ? "," + format_lost_summary_json_fields(*tally) : "") + "}";
 }
 
 } // namespace lottery

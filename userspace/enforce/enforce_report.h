@@ -27,10 +27,16 @@ void add_wins(std::vector<CpuRow> &rows, const WinTally &tally);
 
 // PID COMM TICKETS WINS CPU_S CPU% PROMISED%, CPU% out of all managed
 // processes' CPU time.
-std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds);
+// With a tally (a run that drew), the lost line of format_lost_summary_text
+// follows the table.
+std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds,
+				    const WinTally *tally = nullptr);
 
 // {"rounds":N,"tasks":[{"pid":..,"comm":"..","tickets":..,"wins":..,
-//  "promised_share":..,"cpu_ns":..,"cpu_share":..}]}
-std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, std::uint64_t rounds);
+//  "promised_share":..,"cpu_ns":..,"cpu_share":..}],
+//  "rounds_with_lost_tasks":..,"most_lost_tasks":..,"misses_since_load":..}
+// (the lost fields as format_summary_json has them, with a tally).
+std::string format_cpu_summary_json(const std::vector<CpuRow> &rows, std::uint64_t rounds,
+				    const WinTally *tally = nullptr);
 
 } // namespace lottery

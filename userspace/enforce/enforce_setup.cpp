@@ -2,10 +2,13 @@
 #include "enforce_setup.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <fcntl.h>
 
 #include "option_values.h"
 #include "proc_reader.h"
+#include "tickets_file.h"
+#include "user_path.h"
 #include "workload.h"
 
 namespace lottery {
@@ -15,14 +18,6 @@ namespace {
 bool has(const std::vector<unsigned> &cpus, unsigned cpu)
 {
 	return std::find(cpus.begin(), cpus.end(), cpu) != cpus.end();
-}
-
-void add(std::vector<ManagedEntry> &entries, ManagedProcess process)
-{
-	const pid_t pid = process.pid();
-	if (std::none_of(entries.begin(), entries.end(),
-			 [&](const ManagedEntry &entry) { return entry.process.pid() == pid; }))
-		entries.push_back(ManagedEntry{std::move(process)});
 }
 
 } // namespace
@@ -50,6 +45,21 @@ std::optional<std::vector<unsigned>> choose_cpus(const std::vector<unsigned> &re
 	return requested;
 }
 
+std::optional<TicketOverrides> load_tickets_file(const std::string &path, std::string *error)
+{
+	std::string text;
+	try {
+		text = read_user_file(path, max_tickets_file_bytes, "--tickets-file");
+	} catch (const UserPathError &e) {
+		*error = e.what();
+		return std::nullopt;
+	}
+	auto overrides = parse_tickets_file(text, error);
+	if (!overrides)
+		*error = "--tickets-file " + path + ": " + *error;
+	return overrides;
+}
+
 cpu_set_t to_cpu_set(const std::vector<unsigned> &cpus)
 {
 	cpu_set_t set;
@@ -62,33 +72,63 @@ cpu_set_t to_cpu_set(const std::vector<unsigned> &cpus)
 std::vector<ManagedEntry> take_on(const std::vector<std::int32_t> &pids,
 				  const std::optional<std::string> &spawned_state)
 {
-	std::vector<ManagedEntry> entries;
+	struct Wanted {
+		pid_t pid;
+		std::uint64_t start_time; // 0: named by the user, any start time
+	};
+	std::vector<Wanted> wanted;
 	for (std::int32_t pid : pids)
-		add(entries, ManagedProcess::open(pid));
-	if (!spawned_state)
-		return entries;
-
-	const std::string path = spawned_state->empty() ? default_state_path() : *spawned_state;
-	auto text = read_small_file(AT_FDCWD, path, 1 << 20);
-	if (!text)
-		throw ManageError("--spawned: cannot read " + path +
-				  " (start a workload with lottery-spawn first)");
-	std::string error;
-	auto tasks = parse_spawn_state(*text, &error);
-	if (!tasks)
-		throw ManageError("--spawned: " + path + ": " + error);
-	std::size_t taken = 0;
-	for (const auto &task : *tasks) {
+		wanted.push_back({pid, 0});
+	std::string path;
+	std::size_t spawned = 0;
+	if (spawned_state) {
+		path = spawned_state->empty() ? default_state_path() : *spawned_state;
+		std::string text;
 		try {
-			add(entries, ManagedProcess::open(task.pid, task.start_time));
+			text = read_user_file(path, 1 << 20, "--spawned");
+		} catch (const UserPathError &e) {
+			if (e.errno_value() == ENOENT)
+				throw ManageError("--spawned: cannot read " + path +
+						  " (start a workload with lottery-spawn first)");
+			throw ManageError(e.what());
+		}
+		std::string error;
+		auto tasks = parse_spawn_state(text, &error);
+		if (!tasks)
+			throw ManageError("--spawned: " + path + ": " + error);
+		for (const auto &task : *tasks)
+			wanted.push_back({task.pid, task.start_time});
+		spawned = tasks->size();
+	}
+	// Agent locks are taken in pid order: of two agents on overlapping
+	// sets, one at least gets every process it asked for (they never both
+	// give up).
+	std::stable_sort(wanted.begin(), wanted.end(),
+			 [](const Wanted &a, const Wanted &b) { return a.pid < b.pid; });
+
+	std::vector<ManagedEntry> entries;
+	std::size_t taken = 0;
+	for (const Wanted &want : wanted) {
+		if (!entries.empty() && entries.back().process.pid() == want.pid) {
+			taken += want.start_time != 0; // named twice
+			continue;
+		}
+		if (!want.start_time) {
+			entries.push_back(ManagedEntry{ManagedProcess::open(want.pid)});
+			continue;
+		}
+		try {
+			entries.push_back(ManagedEntry{ManagedProcess::open(want.pid, want.start_time)});
 			++taken;
+		} catch (const ManagedElsewhere &) {
+			throw;
 		} catch (const ManageError &) {
 			// Gone or reused since it was spawned: not ours to manage.
 		}
 	}
-	if (taken == 0)
-		throw ManageError("--spawned: none of the " + std::to_string(tasks->size()) +
-				  " tasks in " + path + " is still running");
+	if (spawned_state && taken == 0)
+		throw ManageError("--spawned: none of the " + std::to_string(spawned) + " tasks in " +
+				  path + " is still running");
 	return entries;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "enforcer.h"
+#include "tickets.h"
 
 namespace lottery {
 
@@ -20,6 +21,10 @@ std::optional<std::vector<unsigned>> choose_cpus(const std::vector<unsigned> &re
 						 std::string *error);
 
 cpu_set_t to_cpu_set(const std::vector<unsigned> &cpus);
+
+// The tickets file (--tickets-file), read without blocking (user_path.h)
+// and parsed; on failure nullopt and one line: "--tickets-file PATH: why".
+std::optional<TicketOverrides> load_tickets_file(const std::string &path, std::string *error);
 
 // Takes hold of each pid (repeats ignored) and of the tasks in
 // lottery-spawn's state file (empty path: its default) that still run.

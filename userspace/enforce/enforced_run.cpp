@@ -31,33 +31,25 @@ std::string managed_count(std::size_t count)
 
 using MechanismFactory = std::function<std::unique_ptr<EnforcementMechanism>()>;
 
-std::optional<TicketOverrides> load_tickets_file(const std::string &path, std::string *error)
-{
-	auto text = read_small_file(AT_FDCWD, path, max_tickets_file_bytes);
-	if (!text) {
-		*error = "cannot read it (missing, unreadable or over " +
-			 std::to_string(max_tickets_file_bytes) + " bytes)";
-		return std::nullopt;
-	}
-	return parse_tickets_file(*text, error);
-}
-
 class EnforcedRun {
 public:
 	EnforcedRun(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
 		: config_(config), enforce_(config.enforce), out_(out), err_(err),
 		  seed_(config.seed ? *config.seed : std::random_device{}()),
 		  scheduler_(config.policy, seed_), base_tickets_(config.tickets),
-		  tickets_(config.tickets)
+		  tickets_(config.tickets),
+		  signals_(stop_grace_ms(config.period_ms), config.enforce.tickets_file.has_value())
 	{
 	}
 
 	int run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 		const MechanismFactory &make_mechanism);
+	// Reads the tickets file, if there is one; false (and the reason on
+	// err) when it cannot be used.
+	bool reload_tickets();
 
 private:
 	void note(const std::string &line) { (config_.json ? err_ : out_) << line << '\n'; }
-	bool reload_tickets();
 	// Waits until the deadline, a stop signal (false) or until the
 	// mechanism says the period may end.
 	bool wait(std::uint64_t deadline);
@@ -90,10 +82,12 @@ private:
 
 bool EnforcedRun::reload_tickets()
 {
+	if (!enforce_.tickets_file)
+		return true;
 	std::string error;
 	auto loaded = load_tickets_file(*enforce_.tickets_file, &error);
 	if (!loaded) {
-		err_ << "lottery: " << *enforce_.tickets_file << ": " << error << '\n';
+		err_ << "lottery: " << error << '\n';
 		return false;
 	}
 	tickets_ = base_tickets_;
@@ -230,11 +224,11 @@ int EnforcedRun::finish(int status)
 		note("lottery: restored " + managed_count(restored.count) + ": " + restored.how);
 	add_wins(rows, tally_);
 	if (config_.json)
-		out_ << "{\"summary\":" << format_cpu_summary_json(rows, scheduler_.rounds())
+		out_ << "{\"summary\":" << format_cpu_summary_json(rows, scheduler_.rounds(), &tally_)
 		     << ",\"policy\":\"" << policy_name(config_.policy) << "\",\"seed\":" << seed_
 		     << "}\n";
 	else
-		out_ << format_cpu_summary_text(rows, scheduler_.rounds());
+		out_ << format_cpu_summary_text(rows, scheduler_.rounds(), &tally_);
 	out_.flush();
 	if (status == 0 && !stopped_ && first_command_ && mechanism_->size() == 0)
 		return first_command_status_.value_or(0);
@@ -244,8 +238,6 @@ int EnforcedRun::finish(int status)
 int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 		     const MechanismFactory &make_mechanism)
 {
-	if (enforce_.tickets_file && !reload_tickets())
-		return 2;
 	// A stopped agent would leave the held processes stopped for as long
 	// as it is: Ctrl-Z (and terminal output from the background) must not
 	// stop it.
@@ -305,10 +297,11 @@ int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 
 int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
 {
-	std::unique_ptr<SnapshotSource> source =
-		open_source_or_explain(config.backend, config.backend_options, err);
-	if (!source)
-		return 1;
+	// What the user named first (exit 2), then the kernel side (exit 1):
+	// processes are locked by take_on, but nothing is changed before the run.
+	EnforcedRun run(config, out, err);
+	if (!run.reload_tickets())
+		return 2;
 	std::vector<ManagedEntry> entries;
 	try {
 		entries = take_on(config.pids, config.enforce.spawned_state);
@@ -316,11 +309,15 @@ int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostrea
 		err << "lottery: " << e.what() << '\n';
 		return 2;
 	}
+	std::unique_ptr<SnapshotSource> source =
+		open_source_or_explain(config.backend, config.backend_options, err);
+	if (!source)
+		return 1;
 
 	try {
-		EnforcedRun run(config, out, err);
 		return run.run(*source, std::move(entries), [&] {
-			return std::make_unique<SignalMechanism>(config.cpus);
+			return std::make_unique<SignalMechanism>(config.cpus,
+								 config.period_ms * 1000000ULL);
 		});
 	} catch (const LaunchError &e) {
 		err << "lottery: " << e.what() << '\n';

@@ -87,6 +87,10 @@ Snapshot Enforcer::wanting(const Snapshot &snapshot) const
 		runnable.insert(task.tgid);
 	Snapshot wanting;
 	wanting.taken_ns = snapshot.taken_ns;
+	// A full source may have missed a released process that woke: the
+	// round says so.
+	wanting.lost_tasks = snapshot.lost_tasks;
+	wanting.misses_since_load = snapshot.misses_since_load;
 	for (const auto &entry : managed_)
 		if (entry.process.held() || runnable.count(entry.process.pid()))
 			wanting.tasks.push_back(entry.process.task());
@@ -95,6 +99,9 @@ Snapshot Enforcer::wanting(const Snapshot &snapshot) const
 
 void Enforcer::apply(const RoundResult &result, const CandidateSet &drawn)
 {
+	// An agent stopped since its last wait learns here, before it holds
+	// anything, that its guardian released the set meanwhile.
+	guardian_.heartbeat();
 	std::unordered_set<std::int32_t> winning;
 	for (const auto &winner : result.winners)
 		winning.insert(winner.task.pid);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include "text_format.h"
@@ -25,13 +26,15 @@ ssize_t retry_read(int fd, void *buffer, size_t size)
 
 [[noreturn]] void exec_when_told(const std::vector<std::string> &argv, int go, int report)
 {
-	// The agent blocks the signals it waits for, and ignores job control:
-	// the command must inherit neither.
+	// The agent catches the signals that end it and ignores job control:
+	// the command, until its exec, must do neither.
+	for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU})
+		signal(sig, SIG_DFL);
+	struct itimerval off = {}; // a grace timer armed in here before the reset
+	setitimer(ITIMER_REAL, &off, nullptr);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, nullptr);
-	for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) // the agent ignores these
-		signal(sig, SIG_DFL);
 	char byte;
 	if (retry_read(go, &byte, 1) != 1)
 		_exit(127); // the agent gave up on us (or died) before we started

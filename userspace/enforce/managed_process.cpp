@@ -6,6 +6,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "agent_lock.h"
 #include "proc_reader.h"
 
 namespace lottery {
@@ -49,6 +50,18 @@ ManagedProcess ManagedProcess::open(pid_t pid, std::uint64_t expected_start_time
 				  " is a kernel thread: only user processes can be managed");
 	if (expected_start_time && stat->start_time != expected_start_time)
 		throw ManageError(who + " is no longer the process that was started (its pid was reused)");
+	// Before any other check: a process another agent holds is stopped
+	// now and then, and the user needs to hear of that agent, not of the stop.
+	std::string holder;
+	try {
+		process.agent_lock_ = take_agent_lock(pid, stat->start_time, &holder);
+	} catch (const std::system_error &e) {
+		throw ManageError("cannot lock " + named(pid, stat->comm) + " for this agent: " +
+				  e.what());
+	}
+	if (!process.agent_lock_)
+		throw ManagedElsewhere(named(pid, stat->comm) + " is managed by " + holder +
+				       ": stop that agent first");
 	if (stat->state == 'T' || stat->state == 't')
 		throw ManageError(named(pid, stat->comm) +
 				  " is stopped or traced: continue it first (kill -CONT " +
@@ -88,7 +101,7 @@ void ManagedProcess::pin(const cpu_set_t &cpus, Guardian &guardian)
 {
 	const bool first = !announced_;
 	if (first)
-		guardian.manage(pid_, pidfd_.get(), original_.process_affinity);
+		guardian.manage(pid_, pidfd_.get(), original_.process_affinity, agent_lock_.get());
 	announced_ = true;
 	std::unordered_set<pid_t> live;
 	for (pid_t tid : list_threads(proc_dir_.get())) {

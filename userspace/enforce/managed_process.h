@@ -24,11 +24,17 @@ class ManageError : public std::runtime_error {
 	using std::runtime_error::runtime_error;
 };
 
+// The process is managed by another agent (see agent_lock.h).
+class ManagedElsewhere : public ManageError {
+	using ManageError::ManageError;
+};
+
 class ManagedProcess {
 public:
-	// Takes hold of process pid. With expected_start_time (from
-	// lottery-spawn's state file), a process that started at another
-	// time is someone else's. Throws ManageError.
+	// Takes hold of process pid, and of its agent lock. With
+	// expected_start_time (from lottery-spawn's state file), a process
+	// that started at another time is someone else's. Throws ManageError
+	// (ManagedElsewhere when another agent holds it).
 	static ManagedProcess open(pid_t pid, std::uint64_t expected_start_time = 0);
 
 	pid_t pid() const { return pid_; }
@@ -76,6 +82,7 @@ private:
 	pid_t pid_ = 0;
 	UniqueFd pidfd_;
 	UniqueFd proc_dir_;
+	UniqueFd agent_lock_;
 	RunnableTask task_;
 	OriginalSettings original_{};
 	bool held_ = false;

@@ -6,7 +6,10 @@
 
 namespace lottery {
 
-SignalMechanism::SignalMechanism(std::vector<unsigned> cpus) : cpus_(std::move(cpus)) {}
+SignalMechanism::SignalMechanism(std::vector<unsigned> cpus, std::uint64_t period_ns)
+	: cpus_(std::move(cpus)), guardian_(stall_bound_ns(period_ns))
+{
+}
 
 void SignalMechanism::take_on(std::vector<ManagedEntry> entries)
 {
@@ -43,6 +46,9 @@ void SignalMechanism::begin_period(const CandidateSet &table, const RoundResult 
 
 bool SignalMechanism::period_may_end()
 {
+	// Polled every few ms: the guardian's heartbeat, and its notice when
+	// it released the set while the agent was stopped.
+	guardian_.heartbeat();
 	if (guardian_.lost())
 		throw GuardianLost("the guardian (pid " + std::to_string(guardian_.pid()) +
 				   ") died: nothing could restore the managed processes after a crash");

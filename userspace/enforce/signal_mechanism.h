@@ -5,6 +5,7 @@
 // everything back if the agent dies.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -18,8 +19,10 @@ namespace lottery {
 class SignalMechanism final : public EnforcementMechanism {
 public:
 	// Forks the guardian (before any command is forked, so it holds none
-	// of their pipes). cpus: online, at least one. Throws std::system_error.
-	explicit SignalMechanism(std::vector<unsigned> cpus);
+	// of their pipes), which releases the set when the agent stalls for
+	// stall_bound_ns(period_ns). cpus: online, at least one. Throws
+	// std::system_error.
+	SignalMechanism(std::vector<unsigned> cpus, std::uint64_t period_ns);
 
 	void take_on(std::vector<ManagedEntry> entries) override;
 	MechanismDescription describe() const override;

@@ -100,6 +100,8 @@ CandidateSet select_candidates(const Snapshot &snapshot, const CandidateFilter &
 {
 	CandidateSet set;
 	set.runnable = snapshot.tasks.size();
+	set.lost_tasks = snapshot.lost_tasks;
+	set.misses_since_load = snapshot.misses_since_load;
 	// A snapshot holds fewer than 2^32 tasks: a position fits in an entry.
 	std::vector<std::uint64_t> drawn, realtime;
 	drawn.reserve(snapshot.tasks.size());
@@ -138,13 +140,8 @@ std::string why_no_candidates(const CandidateSet &set, const Snapshot &snapshot)
 {
 	if (!set.candidates.empty())
 		return {};
-	if (snapshot.tasks.empty()) {
-		std::string line = "no runnable tasks in the snapshot";
-		if (snapshot.lost_tasks)
-			line += " (" + std::to_string(snapshot.lost_tasks) +
-				" lost: the source was full)";
-		return line;
-	}
+	if (snapshot.tasks.empty())
+		return "no runnable tasks in the snapshot"; // the round line adds what was lost
 	std::string line =
 		"no runnable task to draw from: " + std::to_string(snapshot.tasks.size()) +
 		" runnable";

@@ -30,6 +30,8 @@ RoundResult Scheduler::run_round(const CandidateSet &set, std::size_t winners)
 	RoundResult result;
 	result.round = ++round_;
 	result.candidate_count = set.candidates.size();
+	result.lost_tasks = set.lost_tasks;
+	result.misses_since_load = set.misses_since_load;
 	// Copied only when compensation changes some tickets: a million
 	// candidates cost more to copy than to draw from.
 	std::vector<Candidate> compensated;

@@ -38,6 +38,20 @@ std::string table_row(const RunnableTask &task, std::string tickets, std::string
 	       pad_left(share, 9) + "\n";
 }
 
+// "; lost: 4 runnable tasks missing from this snapshot, 58 misses since
+// the tracer loaded": the two numbers say now and since load apart (with
+// none missing now, only the history: "; 58 misses since ...").
+std::string lost_text(std::uint64_t lost_tasks, std::uint64_t misses_since_load)
+{
+	std::string text = "; ";
+	if (lost_tasks)
+		text += "lost: " + plural(lost_tasks, "runnable task", "runnable tasks") +
+			" missing from this snapshot" + (misses_since_load ? ", " : "");
+	if (misses_since_load)
+		text += plural(misses_since_load, "miss", "misses") + " since the tracer loaded";
+	return text;
+}
+
 } // namespace
 
 double ticket_share(std::uint64_t tickets, std::uint64_t total)
@@ -51,6 +65,8 @@ std::string format_round_text(const RoundResult &result, std::string_view no_win
 	if (result.winners.empty()) {
 		line += "no winner: ";
 		line += no_winner_reason.empty() ? "no candidates" : std::string(no_winner_reason);
+		if (result.lost_tasks)
+			line += lost_text(result.lost_tasks, result.misses_since_load);
 		return line;
 	}
 	line += result.winners.size() == 1 ? "winner " : "winners ";
@@ -61,6 +77,10 @@ std::string format_round_text(const RoundResult &result, std::string_view no_win
 	}
 	line += " of " + std::to_string(result.total_tickets) + " tickets, " +
 		plural(result.candidate_count, "candidate", "candidates");
+	// A draw among a truncated set is not the lottery asked for: said in
+	// every round it happens.
+	if (result.lost_tasks)
+		line += lost_text(result.lost_tasks, result.misses_since_load);
 	return line;
 }
 
@@ -79,8 +99,24 @@ std::string format_candidate_table(const CandidateSet &set)
 	       plural(set.total_tickets, "ticket", "tickets") + "; left out: " +
 	       plural(set.excluded_kernel_threads, "kernel thread", "kernel threads") + ", " +
 	       std::to_string(set.excluded_by_filter) + " by the filters, " +
-	       std::to_string(set.excluded_self) + " of lottery itself\n";
-	return out;
+	       std::to_string(set.excluded_self) + " of lottery itself";
+	if (set.lost_tasks || set.misses_since_load)
+		out += lost_text(set.lost_tasks, set.misses_since_load);
+	return out + "\n";
+}
+
+std::string format_lost_summary_text(const WinTally &tally)
+{
+	if (!tally.rounds_with_lost_tasks())
+		return "";
+	std::string line = "lost: " + std::to_string(tally.rounds_with_lost_tasks()) + " of " +
+			   plural(tally.rounds(), "round was", "rounds were") +
+			   " drawn with runnable tasks missing from the snapshot (at most " +
+			   std::to_string(tally.most_lost_tasks()) + " in one round)";
+	if (tally.misses_since_load())
+		line += "; " + plural(tally.misses_since_load(), "miss", "misses") +
+			" since the tracer loaded";
+	return line + "\n";
 }
 
 std::string format_summary_text(const WinTally &tally)
@@ -88,6 +124,7 @@ std::string format_summary_text(const WinTally &tally)
 	const auto total = tally.total_wins();
 	std::string out = "summary: " + plural(tally.rounds(), "round", "rounds") + ", " +
 			  plural(total, "win", "wins") + "\n";
+	out += format_lost_summary_text(tally);
 	out += pad_left("PID", 7) + " " + pad_right("COMM", 16) + " " + pad_left("NICE", 4) + " " +
 	       pad_left("TICKETS", 11) + " " + pad_left("WINS", 8) + " " +
 	       pad_left("OBSERVED%", 9) + " " + pad_left("PROMISED%", 9) + "\n";

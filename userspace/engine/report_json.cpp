@@ -66,7 +66,9 @@ std::string format_round_json(const RoundResult &result, const CandidateSet *can
 			       return winner_json(winner, result.total_tickets);
 		       });
 	out += ",\"total_tickets\":" + std::to_string(result.total_tickets) +
-	       ",\"candidates\":" + std::to_string(result.candidate_count);
+	       ",\"candidates\":" + std::to_string(result.candidate_count) +
+	       ",\"lost_tasks\":" + std::to_string(result.lost_tasks) +
+	       ",\"misses_since_load\":" + std::to_string(result.misses_since_load);
 	if (candidates) {
 		out += ",\"candidate_list\":" +
 		       json_array(candidates->candidates, [](const Candidate &candidate) {
@@ -81,12 +83,20 @@ std::string format_round_json(const RoundResult &result, const CandidateSet *can
 	return out + "}";
 }
 
+std::string format_lost_summary_json_fields(const WinTally &tally)
+{
+	return "\"rounds_with_lost_tasks\":" + std::to_string(tally.rounds_with_lost_tasks()) +
+	       ",\"most_lost_tasks\":" + std::to_string(tally.most_lost_tasks()) +
+	       ",\"misses_since_load\":" + std::to_string(tally.misses_since_load());
+}
+
 std::string format_summary_json(const WinTally &tally)
 {
 	const auto total = tally.total_wins();
 	auto share = [&](double wins) { return total ? wins / static_cast<double>(total) : 0.0; };
 	std::string out = "{\"rounds\":" + std::to_string(tally.rounds()) +
-			  ",\"wins\":" + std::to_string(total) + ",\"tasks\":";
+			  ",\"wins\":" + std::to_string(total) +
+			  "," + format_lost_summary_json_fields(tally) + ",\"tasks\":";
 	out += json_array(tally.rows(), [&](const TallyRow &row) {
 		return "{\"pid\":" + std::to_string(row.pid) +
 		       ",\"comm\":" + json_string(row.comm) +

@@ -39,7 +39,16 @@ struct RunnableTask {
 struct Snapshot {
 	std::vector<RunnableTask> tasks;
 	std::uint64_t taken_ns = 0;   // CLOCK_MONOTONIC
-	std::uint64_t lost_tasks = 0; // runnable tasks the source could not hold (map full, snapshot cap)
+	// Runnable tasks missing from this snapshot, as far as the source can
+	// tell: chardev, those beyond the module's cap; bpf, the inserts its
+	// full map refused since the previous snapshot (since the source was
+	// opened, for the first) and records refused in this read. A round
+	// drawn while this is not 0 is not the lottery the user asked for.
+	std::uint64_t lost_tasks = 0;
+	// bpf: every insert the full map refused since the tracer loaded (its
+	// misses map, as `lottery-tracer status` shows it); 0 for a source that
+	// keeps no such count.
+	std::uint64_t misses_since_load = 0;
 };
 
 } // namespace lottery

@@ -8,6 +8,9 @@ namespace lottery {
 void WinTally::record(const RoundResult &result, const CandidateSet &set)
 {
 	++rounds_;
+	rounds_with_lost_tasks_ += result.lost_tasks > 0;
+	most_lost_tasks_ = std::max(most_lost_tasks_, result.lost_tasks);
+	misses_since_load_ = result.misses_since_load;
 	const double winners = static_cast<double>(result.winners.size());
 	for (const auto &candidate : set.candidates) {
 		TallyRow &row = rows_[candidate.task.pid];

@@ -34,11 +34,19 @@ public:
 	std::vector<TallyRow> rows() const;
 	std::uint64_t rounds() const { return rounds_; }
 	std::uint64_t total_wins() const { return total_wins_; }
+	// Rounds drawn with runnable tasks missing from the snapshot, the most
+	// missing in one, and the source's misses since load as last seen.
+	std::uint64_t rounds_with_lost_tasks() const { return rounds_with_lost_tasks_; }
+	std::uint64_t most_lost_tasks() const { return most_lost_tasks_; }
+	std::uint64_t misses_since_load() const { return misses_since_load_; }
 
 private:
 	std::unordered_map<std::int32_t, TallyRow> rows_;
 	std::uint64_t rounds_ = 0;
 	std::uint64_t total_wins_ = 0;
+	std::uint64_t rounds_with_lost_tasks_ = 0;
+	std::uint64_t most_lost_tasks_ = 0;
+	std::uint64_t misses_since_load_ = 0;
 };
 
 } // namespace lottery

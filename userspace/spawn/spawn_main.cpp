@@ -91,6 +91,7 @@ int run(int argc, char **argv)
 		return 0;
 	}
 	std::string state = vm.count("state") ? vm["state"].as<std::string>() : default_state_path();
+	check_state_path(state);
 	if (vm.count("stop")) {
 		auto tasks = take_state(state);
 		std::cout << "stopped " << stop_workload(tasks) << " of " << tasks.size() << " tasks\n";
@@ -129,6 +130,9 @@ int main(int argc, char **argv)
 		return run(argc, argv);
 	} catch (const UsageError &e) {
 		std::cerr << "lottery-spawn: " << e.what() << " (see 'lottery-spawn --help')\n";
+		return 2;
+	} catch (const StatePathError &e) {
+		std::cerr << "lottery-spawn: " << e.what() << '\n';
 		return 2;
 	} catch (const WorkloadError &e) {
 		std::cerr << "lottery-spawn: " << e.what() << '\n';

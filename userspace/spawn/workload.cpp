@@ -14,6 +14,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include "user_path.h"
+
 namespace lottery {
 
 namespace {
@@ -175,11 +177,27 @@ std::string default_state_path()
 	return "/tmp/lottery-spawn-" + std::to_string(geteuid()) + ".state";
 }
 
+void check_state_path(const std::string &path)
+{
+	try {
+		open_user_path(path, {PathExpectation::regular_file}, "--state");
+	} catch (const UserPathError &e) {
+		if (e.errno_value() != ENOENT)
+			throw StatePathError(e.what());
+	}
+}
+
 void append_state(const std::string &path, const std::vector<WorkloadTask> &tasks)
 {
-	int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0)
-		throw WorkloadError("cannot write " + path + ": " + errno_text(errno));
+	UniqueFd file;
+	try {
+		PathExpectation appended{PathExpectation::regular_file};
+		appended.open_flags = O_WRONLY | O_CREAT | O_APPEND;
+		file = open_user_path(path, appended, "--state");
+	} catch (const UserPathError &e) {
+		throw StatePathError(e.what());
+	}
+	const int fd = file.get();
 	flock(fd, LOCK_EX);
 	std::ostringstream lines;
 	for (const auto &task : tasks)
@@ -187,7 +205,6 @@ void append_state(const std::string &path, const std::vector<WorkloadTask> &task
 	std::string text = lines.str();
 	bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
 	int err = errno;
-	close(fd);
 	if (!ok)
 		throw WorkloadError("cannot write " + path + ": " + errno_text(err));
 }
@@ -195,19 +212,30 @@ void append_state(const std::string &path, const std::vector<WorkloadTask> &task
 std::vector<WorkloadTask> take_state(const std::string &path)
 {
 	std::vector<WorkloadTask> tasks;
-	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
+	UniqueFd file;
+	try {
+		file = open_user_path(path, {PathExpectation::regular_file}, "--state");
+	} catch (const UserPathError &e) {
+		if (e.errno_value() == ENOENT)
 			return tasks;
-		throw WorkloadError("cannot read " + path + ": " + errno_text(errno));
+		throw StatePathError(e.what());
 	}
-	flock(fd, LOCK_EX);
-	std::ifstream file(path);
+	flock(file.get(), LOCK_EX);
+	// Read through the locked fd: the path may name a newer file by now.
+	std::string text;
+	char buffer[4096];
+	for (;;) {
+		ssize_t n = read(file.get(), buffer, sizeof(buffer));
+		if (n > 0)
+			text.append(buffer, static_cast<std::size_t>(n));
+		else if (n == 0 || errno != EINTR)
+			break;
+	}
+	std::istringstream lines(text);
 	WorkloadTask task;
-	while (file >> task.pid >> task.nice >> task.start_time)
+	while (lines >> task.pid >> task.nice >> task.start_time)
 		tasks.push_back(task);
 	unlink(path.c_str());
-	close(fd);
 	return tasks;
 }
 

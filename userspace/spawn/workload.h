@@ -36,6 +36,13 @@ int stop_workload(const std::vector<WorkloadTask> &tasks);
 
 // The state file: one "pid nice start_time" line per task.
 std::string default_state_path();
+// A state path that is not a regular file (a FIFO would block): the
+// user's mistake, refused before anything starts.
+class StatePathError : public WorkloadError {
+	using WorkloadError::WorkloadError;
+};
+// Throws StatePathError when the path exists and is not a regular file.
+void check_state_path(const std::string &path);
 void append_state(const std::string &path, const std::vector<WorkloadTask> &tasks);
 std::vector<WorkloadTask> take_state(const std::string &path); // reads and removes it
 

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "sched_trace.skel.h"
 #include "snapshot_parser.h"
 #include "tracer.h"
+#include "user_path.h"
 
 namespace lottery::tracer {
 
@@ -136,6 +138,12 @@ TracerState inspect(const std::string &pin_dir)
 		return state;
 	}
 	state.present = true;
+	try {
+		open_user_path(pin_dir, {PathExpectation::directory, BPF_FS_MAGIC, "bpffs"}, "--pin-dir");
+	} catch (const UserPathError &error) {
+		state.problem = error.what(); // not a pin directory: nothing to read in it
+		return state;
+	}
 	try {
 		if (access((pin_dir + "/" SCHED_TRACE_SNAPSHOT_ITER).c_str(), F_OK) == 0) {
 			inspect_iter(pin_dir, state);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `lottery-tracer status`: exit 0 when loaded and usable, 3 when not loaded,
 // 1 when something is pinned but cannot be used (its problem is printed).
+// Lost tasks are told apart: "full" (JSON) / FULL (text) says tasks may be
+// missing from the map now; "misses" counts refused inserts since the load.
 #include <cstdio>
 
 #include "tracer.h"
@@ -8,6 +10,12 @@
 namespace lottery::tracer {
 
 namespace {
+
+// At capacity: a task that turns runnable now finds no room.
+bool full(const TracerState &state)
+{
+	return state.capacity && state.entries >= state.capacity;
+}
 
 std::string json_string(const std::string &text)
 {
@@ -38,9 +46,10 @@ void print_json(const std::string &pin_dir, const TracerState &state)
 		std::printf(",\"abi_version\":%u,\"entries\":%llu", state.abi_version,
 			    (unsigned long long)state.entries);
 	else if (state.present && state.abi_version)
-		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"entries\":%llu,\"misses\":%llu",
+		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"entries\":%llu,\"full\":%s,"
+			    "\"misses\":%llu",
 			    state.abi_version, state.capacity, (unsigned long long)state.entries,
-			    (unsigned long long)state.misses);
+			    full(state) ? "true" : "false", (unsigned long long)state.misses);
 	std::printf(",\"links\":[");
 	for (std::size_t i = 0; i < state.links.size(); i++) {
 		const LinkState &link = state.links[i];
@@ -70,8 +79,9 @@ void print_text(const std::string &pin_dir, const TracerState &state)
 		std::printf("runnable:    %llu tasks now\n", (unsigned long long)state.entries);
 	} else {
 		std::printf("capacity:    %u tasks\n", state.capacity);
-		std::printf("runnable:    %llu entries\n", (unsigned long long)state.entries);
-		std::printf("misses:      %llu inserts lost to a full map\n",
+		std::printf("runnable:    %llu entries%s\n", (unsigned long long)state.entries,
+			    full(state) ? ": FULL, runnable tasks may be missing now" : "");
+		std::printf("misses:      %llu inserts lost to a full map since the tracer loaded\n",
 			    (unsigned long long)state.misses);
 	}
 	for (const LinkState &link : state.links) {
