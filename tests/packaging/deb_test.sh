@@ -76,6 +76,9 @@ done
 grep -q "^PACKAGE_VERSION=\"$version\"" "/usr/src/lottery-$version/dkms.conf" ||
 	fail "dkms.conf does not have PACKAGE_VERSION $version"
 man -w lottery >/dev/null || fail "man lottery finds no page"
+dpkg -L lottery | grep -q '^/\(usr/\)\?lib/systemd/system/lottery.service$' ||
+	fail "the lottery package ships no lottery.service in a systemd unit directory"
+[ -e /lib/systemd/system/lottery.service ] || fail "lottery.service is not where systemd looks"
 echo "PASS: the lottery package's files are in place; lottery --version says $version"
 
 # dpkg -i builds for the running kernel; this host has no headers for its own,
