@@ -89,8 +89,10 @@ Snapshot BpfSource::take_snapshot()
 		snapshot.lost_tasks = snapshot.misses_since_load -
 				      std::min(misses_seen_, snapshot.misses_since_load);
 		misses_seen_ = snapshot.misses_since_load;
-		// The reading thread itself is runnable: a live tracer never has an empty map.
-		if (records.empty())
+		// The reading thread itself is runnable: a live tracer never has
+		// an empty map, unless a full map refused it (a miss since the
+		// previous snapshot, which only a live tracer counts).
+		if (records.empty() && snapshot.lost_tasks == 0)
 			unloaded(runnable_path + " is empty: nothing is tracing");
 		snapshot.tasks.reserve(records.size());
 		// Decoded in place: a round reads up to the map's capacity of records.

@@ -34,7 +34,6 @@ using s32 = __s32;
 constexpr auto attach_struct_ops = static_cast<enum bpf_attach_type>(BPF_LSM_CGROUP + 1);
 
 namespace lottery {
-
 struct ScxScheduler::Skeleton {
 	lottery_scx_bpf *bpf = nullptr;
 	bpf_link *prepared = nullptr; // libbpf's view of the map update
@@ -47,6 +46,11 @@ struct ScxScheduler::Skeleton {
 };
 
 namespace {
+
+bool libbpf_creates_struct_ops_link()
+{
+	return libbpf_major_version() > 1 || libbpf_minor_version() >= 2;
+}
 
 std::string errno_text(int err)
 {
@@ -160,10 +164,20 @@ ScxScheduler::ScxScheduler(const ScxSettings &settings)
 								 : " (--debug shows libbpf's log)";
 		throw ScxError("loading the BPF scheduler failed: " + errno_text(err) + hint);
 	}
-	// With BPF_F_LINK this only fills the map; nothing runs yet.
+	// With BPF_F_LINK, libbpf 1.1 (Debian 12) only fills the map and the
+	// link is ours to create; libbpf 1.2 and later (Debian 13) create it
+	// here, and a second one would find the scheduler loaded (EBUSY).
 	skel_->prepared = bpf_map__attach_struct_ops(ops);
-	if (!skel_->prepared)
-		throw ScxError("preparing the scheduler's struct_ops failed: " + errno_text(errno));
+	if (!skel_->prepared) {
+		int err = errno;
+		throw ScxError("attaching the scheduler failed: " + errno_text(err) +
+			       (err == EBUSY || err == EEXIST ? " (another sched_ext scheduler is loaded)"
+							      : ""));
+	}
+	if (libbpf_creates_struct_ops_link()) {
+		link_fd_ = bpf_link__fd(skel_->prepared);
+		return;
+	}
 	link_fd_ = bpf_link_create(bpf_map__fd(ops), 0, attach_struct_ops, nullptr);
 	if (link_fd_ < 0) {
 		int err = errno;
@@ -185,7 +199,12 @@ void ScxScheduler::detach()
 {
 	if (link_fd_ < 0)
 		return;
-	close(link_fd_);
+	if (libbpf_creates_struct_ops_link()) {
+		bpf_link__destroy(skel_->prepared); // closes link_fd_
+		skel_->prepared = nullptr;
+	} else {
+		close(link_fd_);
+	}
 	link_fd_ = -1;
 	// The kernel disables the scheduler from a worker: wait for ops.exit.
 	for (int i = 0; i < 100 && !exit_info(); ++i)
