@@ -15,6 +15,7 @@
 
 #include "bpf_access.h"
 #include "bpf_map_reader.h"
+#include "clock.h"
 #include "proc_pid_stat.h"
 #include "record_decode.h"
 #include "snapshot_source.h"
@@ -32,14 +33,6 @@ bool holds_a_map(const std::string &pin_dir)
 		if (access((pin_dir + "/" + name).c_str(), F_OK) == 0)
 			return true;
 	return false;
-}
-
-std::uint64_t monotonic_ns()
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return std::uint64_t(now.tv_sec) * 1000000000U + now.tv_nsec;
 }
 
 class BpfSource : public SnapshotSource {

@@ -53,12 +53,10 @@ Mechanism parse_mechanism(const std::string &name)
 	throw UsageError("unknown mechanism " + quoted(name) + " (expected auto, kernel or signals)");
 }
 
-Policy parse_policy(const std::string &name)
+Policy policy_option(const std::string &name)
 {
-	if (name == "lottery")
-		return Policy::Lottery;
-	if (name == "stride")
-		return Policy::Stride;
+	if (auto policy = parse_policy(name))
+		return *policy;
 	throw UsageError("unknown policy " + quoted(name) + " (expected lottery or stride)");
 }
 
@@ -295,7 +293,7 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 		options.interval_ms = parse_count("the interval (ms)", values[0], 1, max_interval_ms);
 	}
 	options.backend = parse_backend(vm["backend"].as<std::string>());
-	options.policy = parse_policy(vm["policy"].as<std::string>());
+	options.policy = policy_option(vm["policy"].as<std::string>());
 	if (vm.count("rounds"))
 		options.rounds = parse_count("--rounds", vm["rounds"].as<std::string>(), 1, UINT64_MAX);
 	if (vm.count("seed"))
