@@ -6,9 +6,9 @@
 
 #include <boost/program_options.hpp>
 
+#include "command_line.h"
 #include "lottery_version.h"
 #include "option_values.h"
-#include "percent_escape.h"
 #include "text_format.h"
 
 namespace po = boost::program_options;
@@ -246,20 +246,9 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 
 	po::variables_map vm;
 	try {
-		// No prefix guessing: "--deb" must not silently mean "--debug".
-		auto style = po::command_line_style::unix_style &
-			     ~po::command_line_style::allow_guessing;
-		po::store(po::command_line_parser(percent_escape::hide(args))
-				  .options(all)
-				  .positional(positional)
-				  .style(style)
-				  .run(),
-			  vm);
-		po::notify(vm);
-		percent_escape::restore(vm);
-	} catch (const po::error &e) {
-		// Boost quotes the offending argument as typed.
-		throw UsageError(text::printable(percent_escape::restore(e.what())));
+		parse_command_line(args, all, positional, vm);
+	} catch (const CommandLineError &e) {
+		throw UsageError(text::printable(e.what()));
 	}
 
 	CliOptions options;
