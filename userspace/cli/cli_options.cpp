@@ -53,9 +53,9 @@ Mechanism parse_mechanism(const std::string &name)
 	throw UsageError("unknown mechanism " + quoted(name) + " (expected auto, kernel or signals)");
 }
 
-Policy policy_option(const std::string &name)
+DrawPolicy policy_option(const std::string &name)
 {
-	if (auto policy = parse_policy(name))
+	if (auto policy = parse_draw_policy(name))
 		return *policy;
 	throw UsageError("unknown policy " + quoted(name) + " (expected lottery or stride)");
 }
@@ -282,7 +282,7 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 		options.interval_ms = parse_count("the interval (ms)", values[0], 1, max_interval_ms);
 	}
 	options.backend = parse_backend(vm["backend"].as<std::string>());
-	options.policy = policy_option(vm["policy"].as<std::string>());
+	options.draw_policy = policy_option(vm["policy"].as<std::string>());
 	if (vm.count("rounds"))
 		options.rounds = parse_count("--rounds", vm["rounds"].as<std::string>(), 1, UINT64_MAX);
 	if (vm.count("seed"))

@@ -21,7 +21,7 @@ enum class SchedPolicy : std::uint32_t {
 
 // Short name as the kernel and chrt print it: "normal", "fifo", "rr",
 // "batch", "idle", "deadline", "ext".
-const char *policy_name(SchedPolicy policy);
+const char *sched_policy_name(SchedPolicy policy);
 
 struct RunnableTask {
 	std::int32_t pid = 0;  // thread id
