@@ -29,7 +29,7 @@ struct RoundResult {
 	// Tickets as drawn: a candidate's tickets here include compensation.
 	std::uint64_t total_tickets = 0;
 	std::size_t candidate_count = 0;
-	// From the candidate set: runnable tasks the draw could not see.
+	// From the candidate set, meaning what they mean in Snapshot (snapshot.h).
 	std::uint64_t lost_tasks = 0;
 	std::uint64_t misses_since_load = 0;
 };
