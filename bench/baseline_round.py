@@ -43,7 +43,7 @@ def run_round(map_path, out):
     me = os.getpid()
     candidates = [t for t in tasks
                   if not t["flags"] & KTHREAD_FLAG
-                  and t["sched_policy"] not in REALTIME_POLICIES and t["tgid"] != me]
+                  and t["policy"] not in REALTIME_POLICIES and t["tgid"] != me]
     weights = [NICE_TO_WEIGHT[min(max(t["nice"], -20), 19) + 20] for t in candidates]
     total = sum(weights)
     if not candidates:

@@ -46,7 +46,8 @@ TEST(LotteryRound, SeededRunsRepeatWhateverOrderTheSnapshotCameIn)
 	std::reverse(snapshot.tasks.begin(), snapshot.tasks.end());
 	auto backward = select_candidates(snapshot, {}, {});
 
-	Scheduler a(DrawPolicy::Lottery, 1234), b(DrawPolicy::Lottery, 1234), c(DrawPolicy::Lottery, 4321);
+	Scheduler a(DrawPolicy::Lottery, 1234), b(DrawPolicy::Lottery, 1234),
+		c(DrawPolicy::Lottery, 4321);
 	auto first = winner_pids(a, forward, 200);
 	EXPECT_EQ(first, winner_pids(b, backward, 200));
 	EXPECT_NE(first, winner_pids(c, forward, 200));

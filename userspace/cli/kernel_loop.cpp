@@ -268,8 +268,9 @@ int KernelRun::finish(int status)
 	auto exit = scheduler_->exit_info();
 	const bool ejected = exit && exit->ejected();
 	if (options_.json) {
-		out_ << "{\"summary\":" << format_cpu_summary_json(rows, draws) << ",\"draw_policy\":\""
-		     << draw_policy_name(options_.draw_policy) << "\",\"mechanism\":\"kernel\"}\n";
+		out_ << "{\"summary\":" << format_cpu_summary_json(rows, draws)
+		     << ",\"draw_policy\":\"" << draw_policy_name(options_.draw_policy)
+		     << "\",\"mechanism\":\"kernel\"}\n";
 		if (exit)
 			out_ << format_scx_exit_json(*exit) << '\n';
 	} else {
@@ -348,7 +349,8 @@ int KernelRun::run()
 				    ? std::string("the whole machine")
 				    : std::to_string(managed_.size()) +
 					      (managed_.size() == 1 ? " managed process" : " managed processes");
-	note("lottery: the kernel schedules " + scope + " by " + draw_policy_name(options_.draw_policy) +
+	note("lottery: the kernel schedules " + scope + " by " +
+	     draw_policy_name(options_.draw_policy) +
 	     " (sched_ext, slice " + std::to_string(enforce_.slice_ms) + " ms" +
 	     (guardian_ ? ", guardian pid " + std::to_string(guardian_->pid()) : std::string()) +
 	     "), statistics every " + std::to_string(options_.interval_ms) + " ms");

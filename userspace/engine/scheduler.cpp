@@ -43,8 +43,9 @@ RoundResult Scheduler::run_round(const CandidateSet &set, std::size_t winners)
 		return result;
 	}
 
-	auto picks = draw_policy_ == DrawPolicy::Stride ? draw_stride(drawn, winners, result.total_tickets)
-					       : draw_lottery(drawn, winners);
+	auto picks = draw_policy_ == DrawPolicy::Stride
+			     ? draw_stride(drawn, winners, result.total_tickets)
+			     : draw_lottery(drawn, winners);
 	for (auto index : picks) {
 		usage_.erase(drawn[index].task.pid); // compensation lasts until the next win
 		result.winners.push_back(drawn[index]);

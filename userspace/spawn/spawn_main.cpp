@@ -82,7 +82,8 @@ int run(int argc, char **argv)
 		std::cout << "lottery-spawn " << LOTTERY_VERSION_STRING << "\n";
 		return 0;
 	}
-	std::string state = vm.count("state") ? vm["state"].as<std::string>() : default_spawn_state_path();
+	std::string state =
+		vm.count("state") ? vm["state"].as<std::string>() : default_spawn_state_path();
 	check_state_path(state);
 	if (vm.count("stop")) {
 		auto tasks = take_state(state);

@@ -26,8 +26,7 @@ std::string format_spawn_state(const std::vector<SpawnedTask> &tasks)
 	return text;
 }
 
-std::optional<std::vector<SpawnedTask>> parse_spawn_state(std::string_view text,
-							  std::string *error)
+std::optional<std::vector<SpawnedTask>> parse_spawn_state(std::string_view text, std::string *error)
 {
 	std::vector<SpawnedTask> tasks;
 	std::size_t number_of_line = 0;
@@ -38,8 +37,10 @@ std::optional<std::vector<SpawnedTask>> parse_spawn_state(std::string_view text,
 		text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
 		if (fields.empty())
 			continue;
-		auto pid = fields.size() == 3 ? whole_number<std::int32_t>(fields[0]) : std::nullopt;
-		auto nice = fields.size() == 3 ? whole_number<std::int32_t>(fields[1]) : std::nullopt;
+		auto pid =
+			fields.size() == 3 ? whole_number<std::int32_t>(fields[0]) : std::nullopt;
+		auto nice =
+			fields.size() == 3 ? whole_number<std::int32_t>(fields[1]) : std::nullopt;
 		auto start_time =
 			fields.size() == 3 ? whole_number<std::uint64_t>(fields[2]) : std::nullopt;
 		if (!pid || *pid <= 0 || !nice || !start_time) {
