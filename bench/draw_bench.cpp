@@ -14,7 +14,7 @@
 #include <benchmark/benchmark.h>
 
 #include "draw.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "stride.h"
 #include "tickets.h"
 
@@ -98,7 +98,7 @@ void PrefixSumDraw(benchmark::State &state)
 
 // A whole round as the CLI runs it: gather tickets, build, draw, and for
 // stride look up and store every client's pass.
-void Round(benchmark::State &state, Policy policy)
+void Round(benchmark::State &state, DrawPolicy policy)
 {
 	auto set = candidate_set(state.range(0));
 	Scheduler scheduler(policy, 1);
@@ -128,11 +128,11 @@ BENCHMARK_TEMPLATE(Build, StrideQueue)
 	->Name("StrideBuild")
 	->Apply(Sizes)
 	->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(Round, lottery, Policy::Lottery)
+BENCHMARK_CAPTURE(Round, lottery, DrawPolicy::Lottery)
 	->Name("LotteryRound")
 	->Apply(Sizes)
 	->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(Round, stride, Policy::Stride)
+BENCHMARK_CAPTURE(Round, stride, DrawPolicy::Stride)
 	->Name("StrideRound")
 	->Apply(Sizes)
 	->Unit(benchmark::kMicrosecond);

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "bpf_map_reader.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "lottery_chardev.h"
 #include "map_read_cost.h"
 #include "report.h"
@@ -138,7 +138,7 @@ void time_rounds(SnapshotSource &source, const Options &options)
 {
 	CandidateFilter filter;
 	filter.self_tgid = getpid();
-	Scheduler scheduler(Policy::Lottery, 1);
+	Scheduler scheduler(DrawPolicy::Lottery, 1);
 	WinTally tally;
 	int out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (out_fd < 0)

@@ -6,7 +6,9 @@
 #include <string>
 
 #include "fuzz_checks.h"
+#include "proc_pid_stat.h"
 #include "proc_stat.h"
+#include "spawn_state.h"
 
 using namespace lottery;
 

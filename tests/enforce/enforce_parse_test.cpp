@@ -2,9 +2,12 @@
 // The parsers of enforcement's outside data: option values, the tickets
 // file, /proc lines and lottery-spawn's state file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "option_values.h"
+#include "proc_pid_stat.h"
 #include "proc_stat.h"
+#include "spawn_state.h"
 #include "tickets_file.h"
 
 namespace lottery {
@@ -118,6 +121,18 @@ TEST(ProcStat, RefusesTruncatedOrGarbledLines)
 	EXPECT_FALSE(parse_proc_stat("1 (x)"));
 }
 
+// The reader the bpf backend and lottery-spawn use: the running test is
+// itself in state R, and a pid that cannot exist reads as gone.
+TEST(ProcStat, ReadsALiveTaskAndNotAMissingOne)
+{
+	auto self = read_proc_stat_of(getpid());
+	ASSERT_TRUE(self);
+	EXPECT_EQ(self->state, 'R');
+	EXPECT_GT(self->start_time, 0u);
+	EXPECT_FALSE(self->finished());
+	EXPECT_FALSE(read_proc_stat_of(-1));
+}
+
 TEST(ProcFiles, SchedstatStatusAndSpawnState)
 {
 	EXPECT_EQ(parse_schedstat_runtime("123456789 2000 7\n"), 123456789u);
@@ -137,6 +152,22 @@ TEST(ProcFiles, SchedstatStatusAndSpawnState)
 	EXPECT_FALSE(parse_spawn_state("100 -5\n", &error));
 	EXPECT_EQ(error, "line 1: expected 'PID NICE START_TIME'");
 	EXPECT_FALSE(parse_spawn_state("0 1 2\n", &error));
+}
+
+// lottery-spawn writes what `lottery --enforce --spawned` reads: one unit
+// owns both sides, so what is written must come back whole.
+TEST(SpawnState, WhatIsWrittenIsReadBack)
+{
+	std::vector<SpawnedTask> written{{100, -20, 4000}, {2147483647, 19, 18446744073709551615u}};
+	std::string error;
+	auto read = parse_spawn_state(format_spawn_state(written), &error);
+	ASSERT_TRUE(read) << error;
+	ASSERT_EQ(read->size(), written.size());
+	for (std::size_t i = 0; i < written.size(); i++) {
+		EXPECT_EQ((*read)[i].pid, written[i].pid);
+		EXPECT_EQ((*read)[i].nice, written[i].nice);
+		EXPECT_EQ((*read)[i].start_time, written[i].start_time);
+	}
 }
 
 } // namespace

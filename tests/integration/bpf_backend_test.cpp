@@ -193,7 +193,7 @@ TEST(BpfBackend, ReadsTenThousandEntriesQuickly)
 	ScopedTracer tracer("backend_10k", {"--capacity", "16384"});
 	ASSERT_TRUE(tracer.loaded()) << tracer.load_result().err;
 	{
-		BpfFd map = open_pinned_object(tracer.pin_dir() + "/" SCHED_TRACE_RUNNABLE_MAP);
+		UniqueFd map = open_pinned_object(tracer.pin_dir() + "/" SCHED_TRACE_RUNNABLE_MAP);
 		for (__u32 i = 0; i < synthetic; i++) {
 			// pids above any real one (pid_max is at most 2^22), so nothing deletes them
 			struct lottery_task record = {};

@@ -91,7 +91,7 @@ TEST_F(LotteryBpf, SpawnedTasksAreCandidatesAndWinnersFollowTickets)
 			pid_t pid = static_cast<pid_t>(candidate["pid"].number);
 			ASSERT_TRUE(nice_of.count(pid)) << "not one of ours: " << pid;
 			EXPECT_EQ(candidate["nice"].number, nice_of[pid]);
-			EXPECT_EQ(candidate["policy"].text, "normal");
+			EXPECT_EQ(candidate["sched_policy"].text, "normal");
 			EXPECT_EQ(candidate["tickets"].number, nice_to_weight(nice_of[pid]));
 		}
 		ASSERT_EQ(round["winner"].kind, Json::Object);

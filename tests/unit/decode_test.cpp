@@ -200,6 +200,8 @@ TEST(SnapshotParser, TruncatedSnapshotReportsLostTasks)
 	header.flags = LOTTERY_SNAPSHOT_TRUNCATED;
 	Snapshot snapshot = parse_snapshot(encode(header, {make_record(7, 0, "a")}), "load it again");
 	EXPECT_EQ(snapshot.lost_tasks, 4u);
+	// Lost from this snapshot is not a history: the module keeps none.
+	EXPECT_EQ(snapshot.misses_since_load, 0u);
 }
 
 TEST(SnapshotParser, RefusesEveryShorterPrefix)
@@ -282,6 +284,7 @@ TEST(SnapshotParser, CountsTheRecordsOfAnUncountedSnapshot)
 		"load it again");
 	ASSERT_EQ(snapshot.tasks.size(), 3u);
 	EXPECT_EQ(snapshot.lost_tasks, 0u);
+	EXPECT_EQ(snapshot.misses_since_load, 0u);
 	EXPECT_EQ(snapshot.tasks[2].pid, 5);
 	EXPECT_TRUE(parse_snapshot(encode(uncounted_header(), {}), "load it again").tasks.empty());
 }

@@ -5,7 +5,7 @@
 
 #include "compensation.h"
 #include "engine_test_support.h"
-#include "lottery.h"
+#include "scheduler.h"
 
 using namespace lottery;
 using namespace lottery::test_support;
@@ -14,7 +14,7 @@ namespace {
 
 // Task 1 is I/O-bound: it blocks after a fifth of each quantum it wins.
 // Task 2 uses every quantum it wins. Returns task 1's CPU time over task 2's.
-double cpu_ratio(Policy policy, bool compensate, int rounds)
+double cpu_ratio(DrawPolicy policy, bool compensate, int rounds)
 {
 	const std::uint64_t quantum = 100'000'000, io_burst = 20'000'000;
 	auto set = make_set({1024, 1024});
@@ -57,7 +57,7 @@ TEST(CompensatedTickets, SaturatesInsteadOfWrapping)
 
 TEST(SchedulerCompensation, LastsUntilTheNextWinAndSurvivesBlocking)
 {
-	Scheduler scheduler(Policy::Lottery, 1);
+	Scheduler scheduler(DrawPolicy::Lottery, 1);
 	scheduler.record_usage(1, 10, 100); // task 1 used a tenth, then blocked
 	auto only_two = make_set({1024, 1024});
 	only_two.candidates.erase(only_two.candidates.begin());
@@ -87,8 +87,8 @@ TEST(SchedulerCompensation, IoBoundTaskGetsItsShareOfTheCpu)
 {
 	// Without compensation the I/O-bound task wins half the rounds but
 	// gets a fifth of the CPU time of its rival; with it, about the same.
-	for (auto policy : {Policy::Lottery, Policy::Stride}) {
-		EXPECT_NEAR(cpu_ratio(policy, false, 20000), 0.2, 0.02) << policy_name(policy);
-		EXPECT_NEAR(cpu_ratio(policy, true, 20000), 1.0, 0.05) << policy_name(policy);
+	for (auto policy : {DrawPolicy::Lottery, DrawPolicy::Stride}) {
+		EXPECT_NEAR(cpu_ratio(policy, false, 20000), 0.2, 0.02) << draw_policy_name(policy);
+		EXPECT_NEAR(cpu_ratio(policy, true, 20000), 1.0, 0.05) << draw_policy_name(policy);
 	}
 }

@@ -6,7 +6,7 @@
 #include "currency.h"
 #include "engine_test_support.h"
 #include "groups.h"
-#include "lottery.h"
+#include "scheduler.h"
 
 using namespace lottery;
 using namespace lottery::test_support;
@@ -131,7 +131,7 @@ TEST(FundPerUser, StrideGivesEachUserHalfTheRounds)
 		make_set({make_candidate(1, 1024, 1000), make_candidate(2, 15, 2000),
 			  make_candidate(3, 88761, 2000), make_candidate(4, 1024, 2000),
 			  make_candidate(5, 3, 2000)}));
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	int first_user = 0;
 	const int rounds = 1000;
 	for (int i = 0; i < rounds; ++i)

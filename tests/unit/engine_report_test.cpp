@@ -212,7 +212,7 @@ TEST(RoundJson, WinnerObjectHasEveryField)
 	EXPECT_EQ(winner["tgid"].number, 1234);
 	EXPECT_EQ(winner["comm"].text, "cpu_task");
 	EXPECT_EQ(winner["nice"].number, -5);
-	EXPECT_EQ(winner["policy"].text, "normal");
+	EXPECT_EQ(winner["sched_policy"].text, "normal");
 	EXPECT_EQ(winner["tickets"].number, 3121);
 	EXPECT_DOUBLE_EQ(winner["share"].number, 3121.0 / 10986.0);
 	EXPECT_EQ(doc["total_tickets"].number, 10986);
@@ -234,7 +234,7 @@ TEST(RoundJson, CandidateListAndRealtimeWithDebug)
 		EXPECT_EQ(list.items[i]["nice"].number, set.candidates[i].task.nice);
 	}
 	ASSERT_EQ(doc["realtime"].items.size(), 1u);
-	EXPECT_EQ(doc["realtime"].items[0]["policy"].text, "fifo");
+	EXPECT_EQ(doc["realtime"].items[0]["sched_policy"].text, "fifo");
 	EXPECT_FALSE(doc["realtime"].items[0].has("tickets"));
 }
 

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_test_support.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "tally.h"
 
 using namespace lottery;
@@ -24,13 +24,13 @@ std::vector<std::int32_t> winner_pids(Scheduler &scheduler, const CandidateSet &
 
 } // namespace
 
-TEST(Policy, NamesRoundTrip)
+TEST(DrawPolicy, NamesRoundTrip)
 {
-	EXPECT_EQ(parse_policy("lottery"), Policy::Lottery);
-	EXPECT_EQ(parse_policy("stride"), Policy::Stride);
-	EXPECT_FALSE(parse_policy("Lottery"));
-	EXPECT_STREQ(policy_name(Policy::Stride), "stride");
-	EXPECT_STREQ(policy_name(Policy::Lottery), "lottery");
+	EXPECT_EQ(parse_draw_policy("lottery"), DrawPolicy::Lottery);
+	EXPECT_EQ(parse_draw_policy("stride"), DrawPolicy::Stride);
+	EXPECT_FALSE(parse_draw_policy("Lottery"));
+	EXPECT_STREQ(draw_policy_name(DrawPolicy::Stride), "stride");
+	EXPECT_STREQ(draw_policy_name(DrawPolicy::Lottery), "lottery");
 }
 
 TEST(LotteryRound, SeededRunsRepeatWhateverOrderTheSnapshotCameIn)
@@ -46,7 +46,8 @@ TEST(LotteryRound, SeededRunsRepeatWhateverOrderTheSnapshotCameIn)
 	std::reverse(snapshot.tasks.begin(), snapshot.tasks.end());
 	auto backward = select_candidates(snapshot, {}, {});
 
-	Scheduler a(Policy::Lottery, 1234), b(Policy::Lottery, 1234), c(Policy::Lottery, 4321);
+	Scheduler a(DrawPolicy::Lottery, 1234), b(DrawPolicy::Lottery, 1234),
+		c(DrawPolicy::Lottery, 4321);
 	auto first = winner_pids(a, forward, 200);
 	EXPECT_EQ(first, winner_pids(b, backward, 200));
 	EXPECT_NE(first, winner_pids(c, forward, 200));
@@ -54,7 +55,7 @@ TEST(LotteryRound, SeededRunsRepeatWhateverOrderTheSnapshotCameIn)
 
 TEST(LotteryRound, ReportsTheRound)
 {
-	Scheduler scheduler(Policy::Lottery, 1);
+	Scheduler scheduler(DrawPolicy::Lottery, 1);
 	auto set = make_set({make_candidate(7, 100), make_candidate(9, 300)});
 	auto first = scheduler.run_round(set);
 	auto second = scheduler.run_round(set);
@@ -69,7 +70,7 @@ TEST(LotteryRound, ReportsTheRound)
 
 TEST(LotteryRound, NoCandidatesNoWinner)
 {
-	for (auto policy : {Policy::Lottery, Policy::Stride}) {
+	for (auto policy : {DrawPolicy::Lottery, DrawPolicy::Stride}) {
 		Scheduler scheduler(policy, 1);
 		auto result = scheduler.run_round(CandidateSet{});
 		EXPECT_EQ(result.round, 1u);
@@ -84,7 +85,7 @@ TEST(LotteryRound, OneWinnerPerCpuAllDifferent)
 {
 	auto set = make_set({make_candidate(1, 1), make_candidate(2, 1000), make_candidate(3, 10),
 			     make_candidate(4, 5)});
-	for (auto policy : {Policy::Lottery, Policy::Stride}) {
+	for (auto policy : {DrawPolicy::Lottery, DrawPolicy::Stride}) {
 		Scheduler scheduler(policy, 5);
 		for (int round = 0; round < 200; ++round) {
 			auto result = scheduler.run_round(set, 3);
@@ -92,7 +93,7 @@ TEST(LotteryRound, OneWinnerPerCpuAllDifferent)
 			std::set<std::int32_t> pids;
 			for (const auto &w : result.winners)
 				pids.insert(w.task.pid);
-			ASSERT_EQ(pids.size(), 3u) << policy_name(policy);
+			ASSERT_EQ(pids.size(), 3u) << draw_policy_name(policy);
 		}
 		EXPECT_EQ(scheduler.run_round(set, 8).winners.size(), 4u);
 	}
@@ -102,7 +103,7 @@ TEST(LotteryRound, WinsTrackTicketsOverManyRounds)
 {
 	auto set = make_set(
 		{make_candidate(1, 1024), make_candidate(2, 3121), make_candidate(3, 335)});
-	Scheduler scheduler(Policy::Lottery, 99);
+	Scheduler scheduler(DrawPolicy::Lottery, 99);
 	WinTally tally;
 	const int rounds = 20000;
 	for (int i = 0; i < rounds; ++i)

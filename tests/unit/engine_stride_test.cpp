@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_test_support.h"
-#include "lottery.h"
+#include "scheduler.h"
 
 using namespace lottery;
 using namespace lottery::test_support;
@@ -23,7 +23,7 @@ struct ErrorBounds {
 ErrorBounds stride_errors(const std::vector<std::uint64_t> &tickets, int rounds)
 {
 	auto set = make_set(tickets);
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	std::vector<double> wins(tickets.size());
 	ErrorBounds worst;
 	for (int n = 1; n <= rounds; ++n) {
@@ -72,7 +72,7 @@ TEST(Stride, ManyClientsKeepThePapersBounds)
 TEST(Stride, TiesGoToTheLowerPidAndRotate)
 {
 	auto set = make_set({5, 5, 5}, 10);
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	std::vector<std::int32_t> order;
 	for (int i = 0; i < 6; ++i)
 		order.push_back(scheduler.run_round(set).winner->task.pid);
@@ -82,14 +82,14 @@ TEST(Stride, TiesGoToTheLowerPidAndRotate)
 TEST(Stride, DoesNotDependOnTheSeed)
 {
 	auto set = make_set({3, 7, 11});
-	Scheduler a(Policy::Stride, 1), b(Policy::Stride, 2);
+	Scheduler a(DrawPolicy::Stride, 1), b(DrawPolicy::Stride, 2);
 	for (int i = 0; i < 100; ++i)
 		ASSERT_EQ(a.run_round(set).winner->task.pid, b.run_round(set).winner->task.pid);
 }
 
 TEST(Stride, NewcomerJoinsAtTheGlobalPassWithoutABurst)
 {
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	auto two = make_set({1, 1});
 	for (int i = 0; i < 1000; ++i)
 		scheduler.run_round(two);
@@ -111,7 +111,7 @@ TEST(Stride, NewcomerJoinsAtTheGlobalPassWithoutABurst)
 
 TEST(Stride, DepartedClientsAreForgotten)
 {
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	scheduler.run_round(make_set({1, 1, 1}));
 	EXPECT_TRUE(scheduler.stride_pass(3).has_value());
 	scheduler.run_round(make_set({1, 1}));
@@ -122,7 +122,7 @@ TEST(Stride, DepartedClientsAreForgotten)
 
 TEST(Stride, TicketChangeRescalesTheRemainingDistance)
 {
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	auto set = make_set({4, 4, 4, 4});
 	scheduler.run_round(set); // pid 1 wins
 	scheduler.run_round(set); // pid 2 wins
@@ -144,7 +144,7 @@ TEST(Stride, TicketChangeRescalesTheRemainingDistance)
 TEST(Stride, SeveralWinnersTakeTheLowestPasses)
 {
 	auto set = make_set({1, 2, 3, 4});
-	Scheduler scheduler(Policy::Stride, 0);
+	Scheduler scheduler(DrawPolicy::Stride, 0);
 	std::vector<int> wins(4);
 	const int rounds = 1000;
 	for (int i = 0; i < rounds; ++i)

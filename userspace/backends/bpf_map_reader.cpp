@@ -67,29 +67,13 @@ void check_header(const std::string &path, const struct sched_trace_info &header
 
 } // namespace
 
-BpfFd &BpfFd::operator=(BpfFd &&other) noexcept
-{
-	if (this != &other) {
-		if (fd_ >= 0)
-			close(fd_);
-		fd_ = std::exchange(other.fd_, -1);
-	}
-	return *this;
-}
-
-BpfFd::~BpfFd()
-{
-	if (fd_ >= 0)
-		close(fd_);
-}
-
-BpfFd open_pinned_object(const std::string &path)
+UniqueFd open_pinned_object(const std::string &path)
 {
 	int fd = bpf_obj_get(path.c_str());
 
 	if (fd < 0)
 		throw_errno(errno, path);
-	return BpfFd(fd);
+	return UniqueFd(fd);
 }
 
 TraceMaps open_trace_maps(const std::string &pin_dir)

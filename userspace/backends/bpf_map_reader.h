@@ -16,25 +16,9 @@
 #include <linux/types.h>
 
 #include "sched_trace.h"
+#include "unique_fd.h"
 
 namespace lottery {
-
-// An owned file descriptor of a BPF map, program or link.
-class BpfFd {
-public:
-	BpfFd() = default;
-	explicit BpfFd(int fd) : fd_(fd) {}
-	BpfFd(BpfFd &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-	BpfFd &operator=(BpfFd &&other) noexcept;
-	BpfFd(const BpfFd &) = delete;
-	BpfFd &operator=(const BpfFd &) = delete;
-	~BpfFd();
-
-	int get() const { return fd_; }
-
-private:
-	int fd_ = -1;
-};
 
 // A bpf() call on a named object failed; what() is "<object>: <strerror>".
 class BpfObjectError : public std::system_error {
@@ -50,7 +34,7 @@ private:
 };
 
 // bpf_obj_get(); throws BpfObjectError naming the path.
-BpfFd open_pinned_object(const std::string &path);
+UniqueFd open_pinned_object(const std::string &path);
 
 // Pinned maps whose layout this build does not speak; what() names the map
 // and both layouts, e.g. "the pinned map X has ABI version 2, this lottery
@@ -60,9 +44,9 @@ class MapLayoutError : public std::runtime_error {
 };
 
 struct TraceMaps {
-	BpfFd info;
-	BpfFd runnable;
-	BpfFd misses;
+	UniqueFd info;
+	UniqueFd runnable;
+	UniqueFd misses;
 	struct sched_trace_info header = {};
 	__u32 capacity = 0;	// max_entries of the runnable map
 };

@@ -15,6 +15,8 @@
 
 #include "bpf_access.h"
 #include "bpf_map_reader.h"
+#include "clock.h"
+#include "proc_pid_stat.h"
 #include "record_decode.h"
 #include "snapshot_source.h"
 #include "user_path.h"
@@ -31,14 +33,6 @@ bool holds_a_map(const std::string &pin_dir)
 		if (access((pin_dir + "/" + name).c_str(), F_OK) == 0)
 			return true;
 	return false;
-}
-
-std::uint64_t monotonic_ns()
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return std::uint64_t(now.tv_sec) * 1000000000U + now.tv_nsec;
 }
 
 class BpfSource : public SnapshotSource {
@@ -111,28 +105,12 @@ Snapshot BpfSource::take_snapshot()
 	return snapshot;
 }
 
-// The task's state letter in /proc/PID/stat (a thread id works there too),
-// or 0 when it is gone. The comm in parentheses may hold anything.
-char proc_state(std::int32_t pid)
-{
-	char path[32], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *close_paren = strrchr(buf, ')');
-	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
-}
-
 bool BpfSource::still_runnable(const RunnableTask &task)
 {
-	char state = proc_state(task.pid);
-	if (state == 'R')
+	// A thread id works in /proc/PID/stat too; a task that is gone reads
+	// as not runnable.
+	auto stat = read_proc_stat_of(task.pid);
+	if (stat && stat->state == 'R')
 		return true;
 	// Forget the record only if the tracer has not refreshed it since our
 	// snapshot: a task woken meanwhile keeps its fresh one.

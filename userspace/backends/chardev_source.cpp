@@ -13,6 +13,7 @@
 #include "snapshot_reader.h"
 #include "lottery_chardev.h"
 #include "snapshot_source.h"
+#include "unique_fd.h"
 #include "user_path.h"
 
 namespace lottery {
@@ -23,10 +24,10 @@ constexpr const char *abi_fix = "load the lottery.ko built with this version";
 
 class ChardevSource : public SnapshotSource {
 public:
-	ChardevSource(std::string path, int fd) : reader_(std::move(path), abi_fix), fd_(fd) {}
-	~ChardevSource() override { close(fd_); }
-	ChardevSource(const ChardevSource &) = delete;
-	ChardevSource &operator=(const ChardevSource &) = delete;
+	ChardevSource(std::string path, UniqueFd fd)
+		: reader_(std::move(path), abi_fix), fd_(std::move(fd))
+	{
+	}
 
 	const char *name() const override { return "chardev"; }
 
@@ -35,13 +36,13 @@ public:
 	Snapshot take_snapshot() override
 	{
 		return reader_.read([this](std::byte *buffer, std::size_t length, off_t offset) {
-			return pread(fd_, buffer, length, offset);
+			return pread(fd_.get(), buffer, length, offset);
 		});
 	}
 
 private:
 	SnapshotReader reader_;
-	int fd_;
+	UniqueFd fd_;
 };
 
 // Installed through DKMS or built in a source tree: both ways of loading.
@@ -95,7 +96,7 @@ std::unique_ptr<SnapshotSource> open_chardev_source(const std::string &device_pa
 		throw BackendError(e.what());
 	}
 	check_device(device_path, fd.get());
-	return std::make_unique<ChardevSource>(device_path, fd.release());
+	return std::make_unique<ChardevSource>(device_path, std::move(fd));
 }
 
 } // namespace lottery

@@ -15,6 +15,7 @@
 #include "sched_trace.h"
 #include "snapshot_reader.h"
 #include "snapshot_source.h"
+#include "unique_fd.h"
 
 namespace lottery {
 
@@ -33,22 +34,15 @@ public:
 	// 8 pages (about 500 records) a read.
 	Snapshot take_snapshot() override
 	{
-		int fd = open(reader_.path().c_str(), O_RDONLY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT)
+		UniqueFd fd(open(reader_.path().c_str(), O_RDONLY | O_CLOEXEC));
+		if (!fd && errno == ENOENT)
 			throw BackendError("the BPF iterator was unloaded while lottery was running (" +
 					   reader_.path() + " is gone): " + load_hint);
-		if (fd < 0)
+		if (!fd)
 			throw BackendError("cannot open " + reader_.path() + ": " + std::strerror(errno));
-		try {
-			Snapshot snapshot = reader_.read([fd](std::byte *buffer, std::size_t length, off_t) {
-				return ::read(fd, buffer, length);
-			});
-			close(fd);
-			return snapshot;
-		} catch (...) {
-			close(fd);
-			throw;
-		}
+		return reader_.read([&fd](std::byte *buffer, std::size_t length, off_t) {
+			return ::read(fd.get(), buffer, length);
+		});
 	}
 
 private:

@@ -6,9 +6,9 @@
 
 #include <boost/program_options.hpp>
 
+#include "command_line.h"
 #include "lottery_version.h"
 #include "option_values.h"
-#include "percent_escape.h"
 #include "text_format.h"
 
 namespace po = boost::program_options;
@@ -53,12 +53,10 @@ Mechanism parse_mechanism(const std::string &name)
 	throw UsageError("unknown mechanism " + quoted(name) + " (expected auto, kernel or signals)");
 }
 
-Policy parse_policy(const std::string &name)
+DrawPolicy policy_option(const std::string &name)
 {
-	if (name == "lottery")
-		return Policy::Lottery;
-	if (name == "stride")
-		return Policy::Stride;
+	if (auto policy = parse_draw_policy(name))
+		return *policy;
 	throw UsageError("unknown policy " + quoted(name) + " (expected lottery or stride)");
 }
 
@@ -248,20 +246,9 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 
 	po::variables_map vm;
 	try {
-		// No prefix guessing: "--deb" must not silently mean "--debug".
-		auto style = po::command_line_style::unix_style &
-			     ~po::command_line_style::allow_guessing;
-		po::store(po::command_line_parser(percent_escape::hide(args))
-				  .options(all)
-				  .positional(positional)
-				  .style(style)
-				  .run(),
-			  vm);
-		po::notify(vm);
-		percent_escape::restore(vm);
-	} catch (const po::error &e) {
-		// Boost quotes the offending argument as typed.
-		throw UsageError(text::printable(percent_escape::restore(e.what())));
+		parse_command_line(args, all, positional, vm);
+	} catch (const CommandLineError &e) {
+		throw UsageError(text::printable(e.what()));
 	}
 
 	CliOptions options;
@@ -295,7 +282,7 @@ CliOptions parse_cli(const std::vector<std::string> &arguments)
 		options.interval_ms = parse_count("the interval (ms)", values[0], 1, max_interval_ms);
 	}
 	options.backend = parse_backend(vm["backend"].as<std::string>());
-	options.policy = parse_policy(vm["policy"].as<std::string>());
+	options.draw_policy = policy_option(vm["policy"].as<std::string>());
 	if (vm.count("rounds"))
 		options.rounds = parse_count("--rounds", vm["rounds"].as<std::string>(), 1, UINT64_MAX);
 	if (vm.count("seed"))

@@ -12,7 +12,7 @@
 #include "candidates.h"
 #include "enforce_options.h"
 #include "groups.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "snapshot_source.h"
 #include "tickets.h"
 
@@ -32,7 +32,7 @@ struct CliOptions {
 	std::uint64_t interval_ms = default_interval_ms;
 	std::optional<std::uint64_t> rounds; // none: until interrupted
 	std::optional<std::uint64_t> seed;   // none: from the clock, and printed
-	Policy policy = Policy::Lottery;
+	DrawPolicy draw_policy = DrawPolicy::Lottery;
 	bool debug = false;
 	bool json = false;
 	CandidateFilter filter;

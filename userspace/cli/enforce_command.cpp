@@ -42,7 +42,7 @@ int run_enforced_command(const CliOptions &options, std::ostream &out, std::ostr
 	config.cpus = *cpus;
 	config.pids = named_pids(options);
 	config.tickets = options.tickets;
-	config.policy = options.policy;
+	config.draw_policy = options.draw_policy;
 	config.period_ms = options.interval_ms;
 	config.rounds = options.rounds;
 	config.seed = options.seed;

@@ -268,8 +268,9 @@ int KernelRun::finish(int status)
 	auto exit = scheduler_->exit_info();
 	const bool ejected = exit && exit->ejected();
 	if (options_.json) {
-		out_ << "{\"summary\":" << format_cpu_summary_json(rows, draws) << ",\"policy\":\""
-		     << policy_name(options_.policy) << "\",\"mechanism\":\"kernel\"}\n";
+		out_ << "{\"summary\":" << format_cpu_summary_json(rows, draws)
+		     << ",\"draw_policy\":\"" << draw_policy_name(options_.draw_policy)
+		     << "\",\"mechanism\":\"kernel\"}\n";
 		if (exit)
 			out_ << format_scx_exit_json(*exit) << '\n';
 	} else {
@@ -314,7 +315,7 @@ int KernelRun::run()
 		signal(sig, SIG_IGN);
 
 	ScxSettings settings;
-	settings.policy = options_.policy;
+	settings.draw_policy = options_.draw_policy;
 	settings.whole_machine = enforce_.whole_machine;
 	settings.slice_ns = enforce_.slice_ms * 1000000ULL;
 	settings.compensation = enforce_.compensation;
@@ -348,7 +349,8 @@ int KernelRun::run()
 				    ? std::string("the whole machine")
 				    : std::to_string(managed_.size()) +
 					      (managed_.size() == 1 ? " managed process" : " managed processes");
-	note("lottery: the kernel schedules " + scope + " by " + policy_name(options_.policy) +
+	note("lottery: the kernel schedules " + scope + " by " +
+	     draw_policy_name(options_.draw_policy) +
 	     " (sched_ext, slice " + std::to_string(enforce_.slice_ms) + " ms" +
 	     (guardian_ ? ", guardian pid " + std::to_string(guardian_->pid()) : std::string()) +
 	     "), statistics every " + std::to_string(options_.interval_ms) + " ms");

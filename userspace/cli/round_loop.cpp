@@ -81,10 +81,10 @@ int run_rounds(const CliOptions &options, std::ostream &out, std::ostream &err)
 
 	if (!options.json)
 		out << "lottery: backend " << source->name() << ", every " << options.interval_ms
-		    << " ms, policy " << (options.policy == Policy::Stride ? "stride" : "lottery")
+		    << " ms, policy " << draw_policy_name(options.draw_policy)
 		    << ", seed " << seed << "\n";
 
-	Scheduler scheduler(options.policy, seed);
+	Scheduler scheduler(options.draw_policy, seed);
 	WinTally tally;
 	int status = 0;
 	std::uint64_t deadline = monotonic_ns();

@@ -9,7 +9,7 @@
 #include "proc_reader.h"
 #include "tickets_file.h"
 #include "user_path.h"
-#include "workload.h"
+#include "spawn_state.h"
 
 namespace lottery {
 
@@ -82,7 +82,7 @@ std::vector<ManagedEntry> take_on(const std::vector<std::int32_t> &pids,
 	std::string path;
 	std::size_t spawned = 0;
 	if (spawned_state) {
-		path = spawned_state->empty() ? default_state_path() : *spawned_state;
+		path = spawned_state->empty() ? default_spawn_state_path() : *spawned_state;
 		std::string text;
 		try {
 			text = read_user_file(path, 1 << 20, "--spawned");

@@ -36,7 +36,7 @@ public:
 	EnforcedRun(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
 		: config_(config), enforce_(config.enforce), out_(out), err_(err),
 		  seed_(config.seed ? *config.seed : std::random_device{}()),
-		  scheduler_(config.policy, seed_), base_tickets_(config.tickets),
+		  scheduler_(config.draw_policy, seed_), base_tickets_(config.tickets),
 		  tickets_(config.tickets),
 		  signals_(stop_grace_ms(config.period_ms), config.enforce.tickets_file.has_value())
 	{
@@ -225,8 +225,8 @@ int EnforcedRun::finish(int status)
 	add_wins(rows, tally_);
 	if (config_.json)
 		out_ << "{\"summary\":" << format_cpu_summary_json(rows, scheduler_.rounds(), &tally_)
-		     << ",\"policy\":\"" << policy_name(config_.policy) << "\",\"seed\":" << seed_
-		     << "}\n";
+		     << ",\"draw_policy\":\"" << draw_policy_name(config_.draw_policy)
+		     << "\",\"seed\":" << seed_ << "}\n";
 	else
 		out_ << format_cpu_summary_text(rows, scheduler_.rounds(), &tally_);
 	out_.flush();
@@ -277,8 +277,8 @@ int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 		const MechanismDescription described = mechanism_->describe();
 		out_ << "lottery: enforcing " << described.where << " for "
 		     << managed_count(mechanism_->size()) << ": backend " << source.name() << ", every "
-		     << config_.period_ms << " ms, policy " << policy_name(config_.policy) << ", seed "
-		     << seed_ << ", " << described.safeguard << "\n";
+		     << config_.period_ms << " ms, policy " << draw_policy_name(config_.draw_policy)
+		     << ", seed " << seed_ << ", " << described.safeguard << "\n";
 	}
 
 	int status = 0;

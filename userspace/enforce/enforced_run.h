@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "enforce_options.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "snapshot_source.h"
 #include "tickets.h"
 
@@ -25,7 +25,7 @@ struct EnforcedRunConfig {
 	std::vector<unsigned> cpus;	 // online, at least one (choose_cpus)
 	std::vector<std::int32_t> pids; // --pid and the --group members
 	TicketOverrides tickets;	 // --tickets
-	Policy policy = Policy::Lottery;
+	DrawPolicy draw_policy = DrawPolicy::Lottery;
 	std::uint64_t period_ms = 500;
 	std::optional<std::uint64_t> rounds; // none: until stopped
 	std::optional<std::uint64_t> seed;   // none: from the clock, and printed

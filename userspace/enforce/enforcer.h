@@ -15,7 +15,7 @@
 
 #include "candidates.h"
 #include "guardian.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "managed_process.h"
 #include "mechanism.h"
 #include "snapshot.h"

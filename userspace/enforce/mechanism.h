@@ -41,7 +41,7 @@
 #include "enforce_errors.h"
 #include "enforce_report.h"
 #include "managed_process.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "snapshot.h"
 
 namespace lottery {

@@ -11,34 +11,9 @@
 
 namespace lottery {
 
-std::optional<std::string> read_small_file(int dir, const std::string &path, std::size_t max_bytes)
-{
-	UniqueFd fd(openat(dir, path.c_str(), O_RDONLY | O_CLOEXEC));
-	if (!fd)
-		return std::nullopt;
-	std::string text;
-	char buffer[4096];
-	for (;;) {
-		ssize_t n = read(fd.get(), buffer, sizeof(buffer));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || text.size() + n > max_bytes)
-			return std::nullopt;
-		if (n == 0)
-			return text;
-		text.append(buffer, static_cast<std::size_t>(n));
-	}
-}
-
 std::optional<ProcStat> read_proc_stat(int proc_dir)
 {
 	auto line = read_small_file(proc_dir, "stat");
-	return line ? parse_proc_stat(*line) : std::nullopt;
-}
-
-std::optional<ProcStat> read_proc_stat_of(pid_t pid)
-{
-	auto line = read_small_file(AT_FDCWD, "/proc/" + std::to_string(pid) + "/stat");
 	return line ? parse_proc_stat(*line) : std::nullopt;
 }
 

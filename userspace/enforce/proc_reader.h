@@ -11,18 +11,13 @@
 
 #include <sys/types.h>
 
+#include "proc_pid_stat.h"
 #include "proc_stat.h"
+#include "small_file.h"
 
 namespace lottery {
 
-// The whole of a small file under dir (AT_FDCWD for an absolute path), at
-// most max_bytes; nullopt when it cannot be read.
-std::optional<std::string> read_small_file(int dir, const std::string &path,
-					   std::size_t max_bytes = 64 * 1024);
-
 std::optional<ProcStat> read_proc_stat(int proc_dir);
-// /proc/<pid>/stat by path: only for checks before anything is changed.
-std::optional<ProcStat> read_proc_stat_of(pid_t pid);
 std::optional<std::uint32_t> read_euid(int proc_dir);
 
 // The thread ids of the process, from its task/ directory.

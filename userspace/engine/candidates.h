@@ -40,7 +40,7 @@ struct CandidateSet {
 	std::size_t excluded_kernel_threads = 0;
 	std::size_t excluded_by_filter = 0;
 	std::uint64_t total_tickets = 0;
-	// From the snapshot: runnable tasks the draw could not see (snapshot.h).
+	// From the snapshot, meaning what they mean in Snapshot (snapshot.h).
 	std::uint64_t lost_tasks = 0;
 	std::uint64_t misses_since_load = 0;
 };

@@ -33,7 +33,7 @@ std::string table_row(const RunnableTask &task, std::string tickets, std::string
 	       pad_left(std::to_string(task.tgid), 7) + " " +
 	       pad_right(text::printable(task.comm), 16) + " " +
 	       pad_left(std::to_string(task.nice), 4) + " " +
-	       pad_right(policy_name(task.policy), 8) + " " +
+	       pad_right(sched_policy_name(task.policy), 8) + " " +
 	       pad_left(std::to_string(task.cpu), 4) + " " + pad_left(tickets, 11) + " " +
 	       pad_left(share, 9) + "\n";
 }

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "candidates.h"
-#include "lottery.h"
+#include "scheduler.h"
 #include "tally.h"
 
 namespace lottery {
@@ -28,14 +28,14 @@ std::string format_candidate_table(const CandidateSet &set);
 
 // One JSON object, no newline:
 // {"round":3,"winner":{"pid":..,"tgid":..,"comm":"..","nice":..,
-//  "policy":"normal","cpu":..,"tickets":..,"share":0.284},
+//  "sched_policy":"normal","cpu":..,"tickets":..,"share":0.284},
 //  "total_tickets":..,"candidates":5,"lost_tasks":0,"misses_since_load":0}
 // (lost_tasks: runnable tasks missing from this round's snapshot;
 // misses_since_load: the tracer's refused inserts since it loaded, 0 from
 // a source that keeps no count; see snapshot.h)
 // plus "winners":[...] when a round has more than one, "winner":null and
 // "reason" when it has none, and with a candidate set "candidate_list" and
-// "realtime" arrays of every task (pid, tgid, uid, comm, nice, policy, cpu,
+// "realtime" arrays of every task (pid, tgid, uid, comm, nice, sched_policy, cpu,
 // and tickets for candidates).
 std::string format_round_json(const RoundResult &result, const CandidateSet *candidates,
 			      std::string_view no_winner_reason = {});

@@ -15,7 +15,7 @@ std::string task_fields(const RunnableTask &task)
 	return "\"pid\":" + std::to_string(task.pid) + ",\"tgid\":" + std::to_string(task.tgid) +
 	       ",\"uid\":" + std::to_string(task.uid) + ",\"comm\":" + json_string(task.comm) +
 	       ",\"nice\":" + std::to_string(task.nice) +
-	       ",\"policy\":" + json_string(policy_name(task.policy)) +
+	       ",\"sched_policy\":" + json_string(sched_policy_name(task.policy)) +
 	       ",\"cpu\":" + std::to_string(task.cpu);
 }
 

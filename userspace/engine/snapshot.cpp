@@ -3,7 +3,7 @@
 
 namespace lottery {
 
-const char *policy_name(SchedPolicy policy)
+const char *sched_policy_name(SchedPolicy policy)
 {
 	switch (policy) {
 	case SchedPolicy::Normal:

@@ -21,7 +21,7 @@ enum class SchedPolicy : std::uint32_t {
 
 // Short name as the kernel and chrt print it: "normal", "fifo", "rr",
 // "batch", "idle", "deadline", "ext".
-const char *policy_name(SchedPolicy policy);
+const char *sched_policy_name(SchedPolicy policy);
 
 struct RunnableTask {
 	std::int32_t pid = 0;  // thread id
@@ -39,15 +39,21 @@ struct RunnableTask {
 struct Snapshot {
 	std::vector<RunnableTask> tasks;
 	std::uint64_t taken_ns = 0;   // CLOCK_MONOTONIC
-	// Runnable tasks missing from this snapshot, as far as the source can
-	// tell: chardev, those beyond the module's cap; bpf, the inserts its
+	// Two counts with one meaning each, whatever the backend:
+	//
+	// lost_tasks: runnable tasks missing from THIS snapshot, as far as the
+	// source can tell. chardev: those beyond the module's cap
+	// (runnable_count - record_count in the header). bpf: the inserts its
 	// full map refused since the previous snapshot (since the source was
-	// opened, for the first) and records refused in this read. A round
-	// drawn while this is not 0 is not the lottery the user asked for.
+	// opened, for the first), an upper bound since one task may be refused
+	// twice, plus records refused in this read. iter: always 0, the
+	// iterator walks every task. A round drawn while this is not 0 is not
+	// the lottery the user asked for.
 	std::uint64_t lost_tasks = 0;
-	// bpf: every insert the full map refused since the tracer loaded (its
-	// misses map, as `lottery-tracer status` shows it); 0 for a source that
-	// keeps no such count.
+	// misses_since_load: a history, never reset between snapshots. bpf:
+	// every insert the full map refused since the tracer loaded (its misses
+	// map, as `lottery-tracer status` shows it). chardev and iter keep no
+	// such count: 0.
 	std::uint64_t misses_since_load = 0;
 };
 

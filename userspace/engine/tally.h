@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "candidates.h"
-#include "lottery.h"
+#include "scheduler.h"
 
 namespace lottery {
 

@@ -133,7 +133,7 @@ ScxScheduler::ScxScheduler(const ScxSettings &settings)
 	skel_->bpf = bpf;
 	if (bpf->rodata->abi_version != LOTTERY_SCX_ABI_VERSION)
 		throw ScxError("the BPF scheduler's ABI version differs from the loader's");
-	bpf->rodata->policy = settings.policy == Policy::Stride ? LOTTERY_SCX_POLICY_STRIDE
+	bpf->rodata->policy = settings.draw_policy == DrawPolicy::Stride ? LOTTERY_SCX_POLICY_STRIDE
 								 : LOTTERY_SCX_POLICY_LOTTERY;
 	bpf->rodata->slice_ns = settings.slice_ns;
 	bpf->rodata->nr_cpus = nr_cpus_;

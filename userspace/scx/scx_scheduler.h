@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "lottery.h"
+#include "scheduler.h"
 
 namespace lottery {
 
@@ -31,7 +31,7 @@ struct ScxAvailability {
 ScxAvailability scx_availability(const std::string &sysfs_dir = "/sys/kernel/sched_ext");
 
 struct ScxSettings {
-	Policy policy = Policy::Lottery;
+	DrawPolicy draw_policy = DrawPolicy::Lottery;
 	bool whole_machine = false;	 // else SCX_OPS_SWITCH_PARTIAL
 	std::uint64_t slice_ns = 10'000'000;
 	bool compensation = true;

@@ -7,8 +7,7 @@
 
 #include <boost/program_options.hpp>
 
-// Header-only, shared with lottery's own command line.
-#include "../cli/percent_escape.h"
+#include "command_line.h"
 #include "lottery_version.h"
 #include "workload.h"
 
@@ -68,16 +67,9 @@ int run(int argc, char **argv)
 	// clang-format on
 	po::variables_map vm;
 	try {
-		auto style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-		po::store(po::command_line_parser(percent_escape::hide(join_negative_values(argc, argv)))
-				  .options(opts)
-				  .style(style)
-				  .run(),
-			  vm);
-		po::notify(vm);
-		percent_escape::restore(vm);
-	} catch (const po::error &e) {
-		throw UsageError(percent_escape::restore(e.what()));
+		parse_command_line(join_negative_values(argc, argv), opts, {}, vm);
+	} catch (const CommandLineError &e) {
+		throw UsageError(e.what());
 	}
 	if (vm.count("help")) {
 		std::cout << "usage: lottery-spawn [--count N] [--min NICE] [--max NICE] "
@@ -90,7 +82,8 @@ int run(int argc, char **argv)
 		std::cout << "lottery-spawn " << LOTTERY_VERSION_STRING << "\n";
 		return 0;
 	}
-	std::string state = vm.count("state") ? vm["state"].as<std::string>() : default_state_path();
+	std::string state =
+		vm.count("state") ? vm["state"].as<std::string>() : default_spawn_state_path();
 	check_state_path(state);
 	if (vm.count("stop")) {
 		auto tasks = take_state(state);

@@ -6,14 +6,13 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
+#include "proc_pid_stat.h"
 #include "user_path.h"
 
 namespace lottery {
@@ -23,25 +22,6 @@ namespace {
 std::string errno_text(int err)
 {
 	return std::strerror(err);
-}
-
-// Field 22 of /proc/PID/stat, after the parenthesised comm (which may itself
-// hold spaces and parentheses, hence the search from the last ')'). A zombie
-// has finished running: it counts as gone (0), whoever reaps it.
-std::uint64_t parse_start_time(const std::string &stat)
-{
-	auto close = stat.rfind(')');
-	if (close == std::string::npos)
-		return 0;
-	std::istringstream fields(stat.substr(close + 2));
-	std::string field;
-	for (int i = 3; i <= 22 && fields >> field; i++) {
-		if (i == 3 && (field == "Z" || field == "X"))
-			return 0;
-		if (i == 22)
-			return std::stoull(field);
-	}
-	return 0;
 }
 
 // Starts one task; the child reports a failed setpriority or exec through a
@@ -115,15 +95,9 @@ std::vector<int> spread_nice_values(int count, int min_nice, int max_nice)
 
 std::uint64_t process_start_time(int pid)
 {
-	std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-	std::string stat;
-	if (!std::getline(file, stat))
-		return 0;
-	try {
-		return parse_start_time(stat);
-	} catch (const std::exception &) {
-		return 0;
-	}
+	// A zombie has finished running: it counts as gone, whoever reaps it.
+	auto stat = read_proc_stat_of(pid);
+	return stat && !stat->finished() ? stat->start_time : 0;
 }
 
 std::vector<WorkloadTask> start_workload(const std::string &program, const std::vector<int> &nices,
@@ -168,15 +142,6 @@ int stop_workload(const std::vector<WorkloadTask> &tasks)
 	return static_cast<int>(ours.size());
 }
 
-std::string default_state_path()
-{
-	if (geteuid() == 0)
-		return "/run/lottery-spawn.state";
-	if (const char *runtime = getenv("XDG_RUNTIME_DIR"))
-		return std::string(runtime) + "/lottery-spawn.state";
-	return "/tmp/lottery-spawn-" + std::to_string(geteuid()) + ".state";
-}
-
 void check_state_path(const std::string &path)
 {
 	try {
@@ -199,10 +164,7 @@ void append_state(const std::string &path, const std::vector<WorkloadTask> &task
 	}
 	const int fd = file.get();
 	flock(fd, LOCK_EX);
-	std::ostringstream lines;
-	for (const auto &task : tasks)
-		lines << task.pid << ' ' << task.nice << ' ' << task.start_time << '\n';
-	std::string text = lines.str();
+	std::string text = format_spawn_state(tasks);
 	bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
 	int err = errno;
 	if (!ok)
@@ -231,12 +193,12 @@ std::vector<WorkloadTask> take_state(const std::string &path)
 		else if (n == 0 || errno != EINTR)
 			break;
 	}
-	std::istringstream lines(text);
-	WorkloadTask task;
-	while (lines >> task.pid >> task.nice >> task.start_time)
-		tasks.push_back(task);
+	std::string error;
+	auto taken = parse_spawn_state(text, &error);
+	if (!taken)
+		throw StatePathError("--state " + path + ": " + error);
 	unlink(path.c_str());
-	return tasks;
+	return *taken;
 }
 
 } // namespace lottery

@@ -9,17 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "spawn_state.h"
+
 namespace lottery {
 
 class WorkloadError : public std::runtime_error {
 	using std::runtime_error::runtime_error;
 };
 
-struct WorkloadTask {
-	int pid = 0;
-	int nice = 0;
-	std::uint64_t start_time = 0; // /proc/PID/stat field 22: tells a reused pid apart
-};
+// A task as the state file remembers it (support/spawn_state.h).
+using WorkloadTask = SpawnedTask;
 
 // count nice values spread evenly over [min_nice, max_nice], ends included.
 std::vector<int> spread_nice_values(int count, int min_nice, int max_nice);
@@ -34,8 +33,7 @@ std::vector<WorkloadTask> start_workload(const std::string &program, const std::
 // returns how many were stopped.
 int stop_workload(const std::vector<WorkloadTask> &tasks);
 
-// The state file: one "pid nice start_time" line per task.
-std::string default_state_path();
+// The state file (support/spawn_state.h owns its format and default path).
 // A state path that is not a regular file (a FIFO would block): the
 // user's mistake, refused before anything starts.
 class StatePathError : public WorkloadError {

@@ -46,13 +46,13 @@ LinkState link_state(const std::string &dir, const std::string &name)
 	__u32 length = sizeof(link);
 
 	state.name = name;
-	BpfFd link_fd = open_pinned_object(dir + "/" + name);
+	UniqueFd link_fd = open_pinned_object(dir + "/" + name);
 	if (bpf_obj_get_info_by_fd(link_fd.get(), &link, &length))
 		throw BpfObjectError(errno, dir + "/" + name);
 	state.link_id = link.id;
 	state.prog_id = link.prog_id;
 
-	BpfFd prog_fd(bpf_prog_get_fd_by_id(link.prog_id));
+	UniqueFd prog_fd(bpf_prog_get_fd_by_id(link.prog_id));
 	length = sizeof(prog);
 	if (prog_fd.get() < 0 || bpf_obj_get_info_by_fd(prog_fd.get(), &prog, &length))
 		throw BpfObjectError(errno, "program " + std::to_string(link.prog_id));

@@ -130,19 +130,11 @@ PinDirLock::PinDirLock(const std::string &pin_dir)
 {
 	const std::string parent = parent_of(pin_dir);
 
-	fd_ = open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd_ < 0)
+	fd_ = UniqueFd(open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!fd_)
 		throw TracerError("opening " + parent, errno);
-	if (flock(fd_, LOCK_EX)) {
-		int error = errno;
-		close(fd_);
-		throw TracerError("locking " + parent, error);
-	}
-}
-
-PinDirLock::~PinDirLock()
-{
-	close(fd_);	// drops the lock
+	if (flock(fd_.get(), LOCK_EX))
+		throw TracerError("locking " + parent, errno);
 }
 
 } // namespace lottery::tracer

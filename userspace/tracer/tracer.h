@@ -13,6 +13,7 @@
 #include <linux/types.h>
 
 #include "sched_trace.h"
+#include "unique_fd.h"
 
 namespace lottery::tracer {
 
@@ -72,10 +73,9 @@ public:
 	explicit PinDirLock(const std::string &pin_dir);
 	PinDirLock(const PinDirLock &) = delete;
 	PinDirLock &operator=(const PinDirLock &) = delete;
-	~PinDirLock();
 
 private:
-	int fd_;
+	UniqueFd fd_; // closing it drops the lock
 };
 
 // --- inspect.cpp: what is pinned, and whether it works.

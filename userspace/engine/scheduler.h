@@ -17,10 +17,10 @@
 
 namespace lottery {
 
-enum class Policy { Lottery, Stride };
+enum class DrawPolicy { Lottery, Stride };
 
-const char *policy_name(Policy policy); // "lottery" or "stride"
-std::optional<Policy> parse_policy(std::string_view name);
+const char *draw_policy_name(DrawPolicy policy); // "lottery" or "stride"
+std::optional<DrawPolicy> parse_draw_policy(std::string_view name);
 
 struct RoundResult {
 	std::uint64_t round = 0;	 // 1 for the first round
@@ -29,14 +29,14 @@ struct RoundResult {
 	// Tickets as drawn: a candidate's tickets here include compensation.
 	std::uint64_t total_tickets = 0;
 	std::size_t candidate_count = 0;
-	// From the candidate set: runnable tasks the draw could not see.
+	// From the candidate set, meaning what they mean in Snapshot (snapshot.h).
 	std::uint64_t lost_tasks = 0;
 	std::uint64_t misses_since_load = 0;
 };
 
 class Scheduler {
 public:
-	Scheduler(Policy policy, std::uint64_t seed);
+	Scheduler(DrawPolicy policy, std::uint64_t seed);
 
 	// Draws `winners` different candidates (one per CPU; fewer if there
 	// are fewer candidates). Lottery: by tickets, without replacement.
@@ -57,7 +57,7 @@ public:
 	// these.
 	std::vector<Candidate> with_compensation(const CandidateSet &set) const;
 
-	Policy policy() const { return policy_; }
+	DrawPolicy draw_policy() const { return draw_policy_; }
 	std::uint64_t rounds() const { return round_; }
 
 	// Stride's state, for tests and the --debug view.
@@ -80,7 +80,7 @@ private:
 	std::vector<std::size_t> draw_stride(const std::vector<Candidate> &drawn, std::size_t k,
 					     std::uint64_t total);
 
-	Policy policy_;
+	DrawPolicy draw_policy_;
 	Rng rng_;
 	std::uint64_t round_ = 0;
 	std::unordered_map<std::int32_t, StrideClient> stride_clients_;

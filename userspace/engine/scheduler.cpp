@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "lottery.h"
+#include "scheduler.h"
 
 #include <stdexcept>
 
@@ -7,21 +7,21 @@
 
 namespace lottery {
 
-const char *policy_name(Policy policy)
+const char *draw_policy_name(DrawPolicy policy)
 {
-	return policy == Policy::Stride ? "stride" : "lottery";
+	return policy == DrawPolicy::Stride ? "stride" : "lottery";
 }
 
-std::optional<Policy> parse_policy(std::string_view name)
+std::optional<DrawPolicy> parse_draw_policy(std::string_view name)
 {
 	if (name == "lottery")
-		return Policy::Lottery;
+		return DrawPolicy::Lottery;
 	if (name == "stride")
-		return Policy::Stride;
+		return DrawPolicy::Stride;
 	return std::nullopt;
 }
 
-Scheduler::Scheduler(Policy policy, std::uint64_t seed) : policy_(policy), rng_(seed) {}
+Scheduler::Scheduler(DrawPolicy policy, std::uint64_t seed) : draw_policy_(policy), rng_(seed) {}
 
 RoundResult Scheduler::run_round(const CandidateSet &set, std::size_t winners)
 {
@@ -43,8 +43,9 @@ RoundResult Scheduler::run_round(const CandidateSet &set, std::size_t winners)
 		return result;
 	}
 
-	auto picks = policy_ == Policy::Stride ? draw_stride(drawn, winners, result.total_tickets)
-					       : draw_lottery(drawn, winners);
+	auto picks = draw_policy_ == DrawPolicy::Stride
+			     ? draw_stride(drawn, winners, result.total_tickets)
+			     : draw_lottery(drawn, winners);
 	for (auto index : picks) {
 		usage_.erase(drawn[index].task.pid); // compensation lasts until the next win
 		result.winners.push_back(drawn[index]);
