@@ -82,11 +82,12 @@ load-kmod: build-kmod
 unload-kmod:
 	$(Q)scripts/kmod.sh unload
 
+# For KERNELRELEASE (default: the running kernel); uninstall removes it for all.
 dkms-install:
-	$(Q)scripts/dkms.sh install $(KVER)
+	$(Q)scripts/dkms.sh install $(KERNELRELEASE)
 
 dkms-uninstall:
-	$(Q)scripts/dkms.sh uninstall $(KVER)
+	$(Q)scripts/dkms.sh uninstall
 
 # --- the tracer --------------------------------------------------------------
 load-ebpf: build
