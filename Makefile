@@ -82,11 +82,12 @@ load-kmod: build-kmod
 unload-kmod:
 	$(Q)scripts/kmod.sh unload
 
+# For KERNELRELEASE (default: the running kernel); uninstall removes it for all.
 dkms-install:
-	$(Q)scripts/dkms.sh install $(KVER)
+	$(Q)scripts/dkms.sh install $(KERNELRELEASE)
 
 dkms-uninstall:
-	$(Q)scripts/dkms.sh uninstall $(KVER)
+	$(Q)scripts/dkms.sh uninstall
 
 # --- the tracer --------------------------------------------------------------
 load-ebpf: build
@@ -173,13 +174,13 @@ stress: build build-kmod-vm
 # minutes; FAIRNESS_SECONDS=10 for a quick one): table, CSV and plots in
 # $(BUILD_DIR)/fairness.
 fairness: build
-	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/fairness.sh
+	$(Q)BUILD_DIR=$(BUILD_DIR) fairness/run.sh
 
 # The same experiments on lottery as the kernel's scheduler (sched_ext), in
 # the VM, with EEVDF beside it (about 25 minutes; FAIRNESS_SECONDS=10 for a
 # quick one): tables, CSV and plots in $(BUILD_DIR)/fairness-vm.
 fairness-vm: build scx-kernel
-	$(Q)BUILD_DIR=$(BUILD_DIR) scripts/fairness-vm.sh
+	$(Q)BUILD_DIR=$(BUILD_DIR) fairness/run-vm.sh
 
 # The VM runs Debian's stock kernel: build the module against its headers,
 # for the newest kernel whose image and headers are both installed.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Puts lottery.ko under DKMS so that it is rebuilt for every new kernel.
-#   scripts/dkms.sh install [KVER]   sources to /usr/src/lottery-VERSION, then
-#                                    dkms add, build and install for KVER
-#                                    (default: the running kernel)
-#   scripts/dkms.sh uninstall        dkms remove for all kernels, sources removed
-#   scripts/dkms.sh stage DIR        only lay out the DKMS source tree in DIR
-#                                    (the Debian package uses this too)
+#   scripts/dkms.sh install [KERNELRELEASE]
+#                                sources to /usr/src/lottery-VERSION, then dkms
+#                                add, build and install for that kernel
+#                                (default: the running kernel)
+#   scripts/dkms.sh uninstall    dkms remove for all kernels, sources removed
+#   scripts/dkms.sh stage DIR    only lay out the DKMS source tree in DIR
+#                                (the Debian package uses this too)
 # install and uninstall are idempotent: a second run starts from a clean slate.
 set -euo pipefail
 
@@ -92,6 +93,6 @@ stage)
 	stage "$2"
 	;;
 *)
-	die "usage: $0 install [KVER] | uninstall | stage DIR"
+	die "usage: $0 install [KERNELRELEASE] | uninstall | stage DIR"
 	;;
 esac

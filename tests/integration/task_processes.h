@@ -35,7 +35,7 @@ private:
 	pid_t pid_ = -1;
 };
 
-// tests/cpu_task, exec'd at this nice value and policy (SCHED_OTHER,
+// cpu_task (userspace/spawn/cpu_task.c), exec'd at this nice value and policy (SCHED_OTHER,
 // SCHED_BATCH or SCHED_IDLE), as this user if one is given.
 ChildProcess spawn_cpu_task(int nice = 0, int policy = 0, std::optional<uid_t> uid = std::nullopt);
 // A child blocked in read() on a pipe nobody writes to.

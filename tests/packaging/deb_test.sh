@@ -68,7 +68,8 @@ dpkg -i "${debs[@]}" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail 
 echo "PASS: dpkg -i ${packages[*]}"
 [ "$(lottery --version)" = "lottery $version" ] || fail "lottery --version is not $version"
 for path in /usr/bin/lottery /usr/bin/lottery-spawn /usr/bin/lottery-tracer \
-	/usr/lib/lottery/cpu_task /usr/lib/lottery/sched_trace.bpf.o \
+	/usr/lib/lottery/cpu_task /usr/lib/lottery/sched_trace.bpf.o /usr/lib/lottery/sched_iter.bpf.o \
+	/usr/lib/lottery/lottery_scx.bpf.o \
 	/usr/share/man/man1/lottery.1.gz /usr/share/bash-completion/completions/lottery \
 	/usr/share/doc/lottery/copyright "/usr/src/lottery-$version/dkms.conf"; do
 	[ -e "$path" ] || fail "$path is not installed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# `make dkms-install KVER=...` and `make dkms-uninstall`, each run twice: the
-# second run is harmless, the module is built and installed for KVER with the
+# `make dkms-install KERNELRELEASE=...` and `make dkms-uninstall`, each run twice: the
+# second run is harmless, the module is built and installed for that kernel with the
 # project's version, and uninstall leaves nothing in /usr/src, the module
 # tree or the DKMS tree.
 # Usage: dkms_script_test.sh SOURCE_DIR   (exit 77: skipped)
@@ -37,10 +37,10 @@ command -v dkms >/dev/null || { echo "SKIP: dkms is not installed"; exit 77; }
 trap cleanup EXIT
 
 for attempt in first second; do
-	run dkms-install KVER="$kver"
+	run dkms-install KERNELRELEASE="$kver"
 	dkms status -m lottery -v "$version" -k "$kver" | grep -q ': installed' ||
 		{ cat "$log"; fail "the $attempt dkms-install did not install lottery/$version for $kver"; }
-	echo "PASS: the $attempt make dkms-install KVER=$kver: $(dkms status -m lottery)"
+	echo "PASS: the $attempt make dkms-install KERNELRELEASE=$kver: $(dkms status -m lottery)"
 done
 # Where the kernel compresses its modules (Debian 13: xz) DKMS installs
 # lottery.ko.xz; modinfo reads either.
@@ -58,7 +58,7 @@ for attempt in first second; do
 done
 
 # Errors are one line that says what to do.
-if make -s -C "$top" dkms-install KVER=0.0-no-such-kernel >"$log" 2>&1; then
+if make -s -C "$top" dkms-install KERNELRELEASE=0.0-no-such-kernel >"$log" 2>&1; then
 	fail "dkms-install for a kernel without headers succeeded"
 fi
 grep -q '^lottery: no headers for kernel 0.0-no-such-kernel: apt-get install linux-headers-0.0-no-such-kernel$' "$log" ||

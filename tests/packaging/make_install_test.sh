@@ -41,6 +41,8 @@ expected=(
 	bin/lottery-tracer
 	etc/default/lottery
 	lib/lottery/cpu_task
+	lib/lottery/lottery_scx.bpf.o
+	lib/lottery/sched_iter.bpf.o
 	lib/lottery/sched_trace.bpf.o
 	lib/systemd/system/lottery.service
 	share/bash-completion/completions/lottery
@@ -56,8 +58,9 @@ echo "PASS: make install put the ${#expected[@]} expected files under DESTDIR$pr
 
 version=$(cat "$top/VERSION")
 [ "$("$root$prefix/bin/lottery" --version)" = "lottery $version" ] || fail "lottery --version is not $version"
-readelf -h "$root$prefix/lib/lottery/sched_trace.bpf.o" | grep -q 'Machine:.*BPF' ||
-	fail "sched_trace.bpf.o is not an eBPF object"
+for object in "$root$prefix"/lib/lottery/*.bpf.o; do
+	readelf -h "$object" | grep -q 'Machine:.*BPF' || fail "$object is not an eBPF object"
+done
 for page in "$root$prefix"/share/man/man1/*.1; do
 	man -l "$page" >/dev/null 2>&1 || fail "$page does not format"
 done

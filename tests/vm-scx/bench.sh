@@ -27,8 +27,9 @@ done
 # The kernel the scheduler was compiled against: the build's scx-kernel.
 kernel_dir=${kernel_dir:-$(cd "$bin_dir/.." && pwd)/scx-kernel}
 mkdir -p "$out"
-cc -O2 -static -pthread -o "$out/spin_threads" "$here/bench/spin_threads.c"
-cc -O2 -static -o "$out/pipe_pingpong" "$here/bench/pipe_pingpong.c"
+for program in spin_threads pipe_pingpong; do
+	[ -x "$bin_dir/$program" ] || { echo "lottery: scx bench: $bin_dir/$program is missing: make build" >&2; exit 1; }
+done
 # bpftool reads the run-time statistics; its libraries as files, not links.
 libs=()
 for lib in $(ldd /usr/sbin/bpftool | grep -o '/[^ ]*'); do
@@ -36,7 +37,7 @@ for lib in $(ldd /usr/sbin/bpftool | grep -o '/[^ ]*'); do
 done
 status=0
 "$here/run.sh" --kernel-dir "$kernel_dir" --bin-dir "$bin_dir" --out "$out" --cases "$here/bench" -- \
-	--add "$out/spin_threads=/usr/bin/spin_threads" --add "$out/pipe_pingpong=/usr/bin/pipe_pingpong" --add /usr/sbin/bpftool=/usr/sbin/bpftool "${libs[@]}" \
+	--add "$bin_dir/spin_threads=/usr/bin/spin_threads" --add "$bin_dir/pipe_pingpong=/usr/bin/pipe_pingpong" --add /usr/sbin/bpftool=/usr/sbin/bpftool "${libs[@]}" \
 	--env "SCX_BENCH_TASKS=$tasks" --env "SCX_BENCH_SECONDS=$seconds" --env "SCX_BENCH_ROUNDS=$rounds" \
 	--timeout 900 >"$out/vm.log" 2>&1 || status=$?
 [ $status -eq 0 ] || { tail -n 20 "$out/vm.log" >&2; echo "lottery: scx bench: the VM run failed (log $out/vm.log)" >&2; exit 1; }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The fairness plots, from scripts/fairness.sh's output in `dir`:
+# The fairness plots, from fairness/run.sh's output in `dir`:
 # observed against allocated ratio, and cumulative shares over time.
 # Called as: gnuplot -e "dir='...'; ratios='1 2 ...'; policies='lottery stride'" plots.gp
 set terminal pngcairo size 900,600 font ",11" noenhanced

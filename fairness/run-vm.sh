@@ -20,30 +20,29 @@ OUT=$BUILD_DIR/fairness-vm
 SECONDS_EACH=${FAIRNESS_SECONDS:-30}
 NICES=${FAIRNESS_NICES:-0,3,5,7,10,13}
 OVERTIME=${FAIRNESS_OVERTIME:-120}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$HERE")
 
 die() { echo "fairness-vm: $*" >&2; exit 1; }
-{ [ -x "$BIN/lottery" ] && [ -x "$BIN/cpu_task" ]; } || die "build first: make build BUILD_DIR=$BUILD_DIR"
+for program in lottery cpu_task io_task gap_task; do
+	[ -x "$BIN/$program" ] || die "$BIN/$program is missing: build first (make build BUILD_DIR=$BUILD_DIR)"
+done
 command -v gnuplot >/dev/null || die "gnuplot is missing (apt-get install gnuplot-nox)"
 
 mkdir -p "$OUT"
 rm -rf "$OUT/timeline"
-# io_task and gap_task run in the initramfs, which has only the libraries
-# of the programs: static.
-cc -O2 -static -o "$OUT/io_task" "$HERE/tools/fairness/io_task.c"
-cc -O2 -static -o "$OUT/gap_task" "$HERE/tools/fairness/gap_task.c" -lm
 # The runs, the loads (~10-25 s each under TCG) and the boot, with room.
 nices=$(echo "$NICES" | tr , ' ' | wc -w)
 budget=$(( (3 * nices + 8) * (SECONDS_EACH + 5) + OVERTIME + 300 ))
 echo "fairness-vm: about $((budget / 60)) minutes of VM; console in $OUT/vm/console.log" >&2
 status=0
-"$HERE/tests/vm-scx/run.sh" --kernel-dir "$BUILD_DIR/cmake/scx-kernel" --bin-dir "$BIN" \
-	--out "$OUT/vm" --cases "$HERE/tools/fairness/vm" -- --add "$OUT/io_task=/vmtest/io_task" \
-	--add "$OUT/gap_task=/vmtest/gap_task" \
+"$TOP/tests/vm-scx/run.sh" --kernel-dir "$BUILD_DIR/cmake/scx-kernel" --bin-dir "$BIN" \
+	--out "$OUT/vm" --cases "$HERE/vm" -- --add "$BIN/io_task=/vmtest/io_task" \
+	--add "$BIN/gap_task=/vmtest/gap_task" \
 	--env "FAIRNESS_SECONDS=$SECONDS_EACH" --env "FAIRNESS_NICES=$NICES" \
 	--env "FAIRNESS_OVERTIME=$OVERTIME" --env "VMTEST_CASE_TIMEOUT=$budget" \
 	--timeout $((budget + 120)) >"$OUT/vm.log" 2>&1 || status=$?
 [ $status -eq 0 ] || { tail -n 20 "$OUT/vm.log" >&2; die "the VM run failed (status $status; log $OUT/vm.log)"; }
-python3 "$HERE/tools/fairness/vm_report.py" "$OUT/vm/console.log" "$OUT" | tee "$OUT/fairness.txt"
-gnuplot -e "dir='$OUT'; nices='$(echo "$NICES" | tr , ' ')'" "$HERE/tools/fairness/vm_plots.gp"
+python3 "$HERE/vm_report.py" "$OUT/vm/console.log" "$OUT" | tee "$OUT/fairness.txt"
+gnuplot -e "dir='$OUT'; nices='$(echo "$NICES" | tr , ' ')'" "$HERE/vm_plots.gp"
 echo "fairness-vm: tables, CSV and plots in $OUT" >&2

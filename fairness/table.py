@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Prints the fairness table from fairness.csv (scripts/fairness.sh): the
+"""Prints the fairness table from fairness.csv (fairness/run.sh): the
 observed CPU ratios beside the allocated ones and the paper's, and how far
 the wins strayed from the tickets -- lottery's by about sqrt(n p q) quanta
 (binomial), stride's by at most one."""

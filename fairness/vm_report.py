@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """`make fairness-vm`'s report: gathers the `FAIRNESS FILE LINE` lines of the
-VM's console (tools/fairness/vm/10-experiment.sh) into OUT/FILE, fills in
+VM's console (fairness/vm/10-experiment.sh) into OUT/FILE, fills in
 the wins from lottery's summaries, and prints the tables: relative rate
 accuracy under EEVDF, lottery and stride for the same nice values; lottery's
 2:1 ratio in 8 s windows; compensation; currencies."""

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The sched_ext VM's fairness plots, from scripts/fairness-vm.sh's output in
+# The sched_ext VM's fairness plots, from fairness/run-vm.sh's output in
 # `dir`: observed against allocated ratio for EEVDF, lottery and stride;
 # lottery's 2:1 ratio per 8 s window; compensation; currencies.
 # Called as: gnuplot -e "dir='...'; nices='0 3 5 ...'" vm_plots.gp

@@ -25,13 +25,15 @@ RUNS=${FAIRNESS_RUNS:-1}
 RATIOS=${FAIRNESS_RATIOS:-1 2 3 5 7 10}
 POLICIES=${FAIRNESS_POLICIES:-lottery stride}
 CPU=${FAIRNESS_CPU:-0}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
 PIN=/sys/fs/bpf/lottery_fairness_$$
 NOBODY=65534
 
 die() { echo "fairness: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root: it loads the tracer and stops and continues tasks"
-{ [ -x "$BIN/lottery" ] && [ -x "$BIN/cpu_task" ]; } || die "build first: make build BUILD_DIR=$BUILD_DIR"
+for program in lottery lottery-tracer cpu_task io_task; do
+	[ -x "$BIN/$program" ] || die "$BIN/$program is missing: build first (make build BUILD_DIR=$BUILD_DIR)"
+done
 command -v gnuplot >/dev/null || die "gnuplot is missing (apt-get install gnuplot-nox)"
 
 # Everything we start, so that nothing outlives the script. A pid leaves
@@ -58,8 +60,7 @@ sum_ns() { local pid ns total=0; for pid in "$@"; do read -r ns _ < "/proc/$pid/
 now_ns() { date +%s%N; }
 
 # The workload, where user nobody can run it too.
-cp "$BIN/cpu_task" "$TOOLS/"
-cc -O2 -o "$TOOLS/io_task" "$HERE/tools/fairness/io_task.c"
+cp "$BIN/cpu_task" "$BIN/io_task" "$TOOLS/"
 chmod 755 "$TOOLS" "$TOOLS"/*
 # setpriv execs the task, so the pid start reports is the task's own.
 as_nobody=(setpriv "--reuid=$NOBODY" "--regid=$NOBODY" --clear-groups)
@@ -146,6 +147,6 @@ for mode in with without; do
 	echo "  compensation $mode: cpu_task:io_task $observed:1" >&2
 done
 
-python3 "$HERE/tools/fairness/table.py" "$OUT/fairness.csv" "$INTERVAL_MS" | tee "$OUT/fairness.txt"
-gnuplot -e "dir='$OUT'; ratios='$RATIOS'; policies='$POLICIES'" "$HERE/tools/fairness/plots.gp"
+python3 "$HERE/table.py" "$OUT/fairness.csv" "$INTERVAL_MS" | tee "$OUT/fairness.txt"
+gnuplot -e "dir='$OUT'; ratios='$RATIOS'; policies='$POLICIES'" "$HERE/plots.gp"
 echo "fairness: table, CSV and plots in $OUT" >&2

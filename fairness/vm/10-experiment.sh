@@ -1,4 +1,4 @@
-# `make fairness-vm`, inside the sched_ext VM (scripts/fairness-vm.sh boots
+# `make fairness-vm`, inside the sched_ext VM (fairness/run-vm.sh boots
 # it): the paper's experiments on the kernel scheduler. Every result line is
 # `FAIRNESS FILE LINE`, which the host script gathers into FILE.
 # Settings (kernel command line): FAIRNESS_SECONDS per run, FAIRNESS_NICES
