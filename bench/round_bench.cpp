@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "lottery_chardev.h"
 #include "map_read_cost.h"
 #include "private_iterator.h"
+#include "proc_scan.h"
 #include "report.h"
 #include "sleeping_threads.h"
 #include "snapshot_source.h"
@@ -209,50 +209,19 @@ void time_raw_reads(const std::string &path, int reads)
 		    static_cast<unsigned long long>(summarize(cpu_samples).median_ns));
 }
 
-// The runnable tasks as ps finds them: every thread's /proc/PID/task/TID/stat,
-// its state the field after the parenthesised comm.
+// The runnable tasks as ps finds them (bench/proc_scan.h), timed.
 void time_proc_scan(int scans)
 {
 	std::vector<std::uint64_t> cpu_samples;
-	std::size_t tasks = 0, runnable = 0;
-	char path[600], line[512];
+	ProcScan scan;
 	for (int i = 0; i < scans && !stop_requested; i++) {
 		std::uint64_t cpu_start = thread_cpu_ns();
-		tasks = runnable = 0;
-		DIR *proc = opendir("/proc");
-		if (!proc)
-			throw std::runtime_error(std::string("opening /proc: ") + std::strerror(errno));
-		while (struct dirent *process = readdir(proc)) {
-			if (process->d_name[0] < '1' || process->d_name[0] > '9')
-				continue;
-			std::snprintf(path, sizeof(path), "/proc/%s/task", process->d_name);
-			DIR *threads = opendir(path);
-			if (!threads)
-				continue; // gone meanwhile
-			while (struct dirent *thread = readdir(threads)) {
-				if (thread->d_name[0] == '.')
-					continue;
-				std::snprintf(path, sizeof(path), "/proc/%s/task/%s/stat", process->d_name,
-					      thread->d_name);
-				int fd = open(path, O_RDONLY | O_CLOEXEC);
-				if (fd < 0)
-					continue;
-				ssize_t n = read(fd, line, sizeof(line) - 1);
-				close(fd);
-				if (n <= 0)
-					continue;
-				line[n] = 0;
-				const char *end_of_comm = std::strrchr(line, ')');
-				tasks++;
-				runnable += end_of_comm && end_of_comm[1] == ' ' && end_of_comm[2] == 'R';
-			}
-			closedir(threads);
-		}
-		closedir(proc);
+		scan = scan_proc();
 		cpu_samples.push_back(thread_cpu_ns() - cpu_start);
 	}
-	std::printf("procscan tasks=%zu runnable=%zu scans=%zu cpu_median_ns=%llu\n", tasks, runnable,
-		    cpu_samples.size(), static_cast<unsigned long long>(summarize(cpu_samples).median_ns));
+	std::printf("procscan tasks=%zu runnable=%zu scans=%zu cpu_median_ns=%llu\n", scan.tasks,
+		    scan.runnable, cpu_samples.size(),
+		    static_cast<unsigned long long>(summarize(cpu_samples).median_ns));
 }
 
 int run_iter(const Options &options)

@@ -17,6 +17,7 @@
 #include "bpf_map_reader.h"
 #include "record_decode.h"
 #include "snapshot_source.h"
+#include "proc_state.h"
 #include "user_path.h"
 
 namespace lottery {
@@ -110,21 +111,12 @@ Snapshot BpfSource::take_snapshot()
 }
 
 // The task's state letter in /proc/PID/stat (a thread id works there too),
-// or 0 when it is gone. The comm in parentheses may hold anything.
+// or 0 when it is gone.
 char proc_state(std::int32_t pid)
 {
-	char path[32], buf[512];
+	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *close_paren = strrchr(buf, ')');
-	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
+	return proc_task_state(path);
 }
 
 bool BpfSource::still_runnable(const RunnableTask &task)
