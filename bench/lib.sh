@@ -24,12 +24,13 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# Loads a tracer of its own into a private pin dir: `tracer_load DIR [CAPACITY]`.
+# Loads a tracer of its own into a private pin dir:
+# `tracer_load DIR [CAPACITY [MODE]]` (MODE trace, the default here, or iter).
 # It runs beside the one under /sys/fs/bpf/sched_trace, if that is loaded.
 tracer_load() {
 	bench_pins+=("$1")
-	"$bin_dir/lottery-tracer" load --pin-dir "$1" ${2:+--capacity "$2"} >/dev/null ||
-		bench_die "lottery-tracer load --pin-dir $1 failed"
+	"$bin_dir/lottery-tracer" load --pin-dir "$1" --mode "${3:-trace}" ${2:+--capacity "$2"} >/dev/null ||
+		bench_die "lottery-tracer load --pin-dir $1 --mode ${3:-trace} failed"
 }
 
 tracer_unload() {

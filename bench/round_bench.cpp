@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,7 +23,10 @@
 #include "scheduler.h"
 #include "lottery_chardev.h"
 #include "map_read_cost.h"
+#include "private_iterator.h"
+#include "proc_scan.h"
 #include "report.h"
+#include "sleeping_threads.h"
 #include "snapshot_source.h"
 #include "synthetic_tasks.h"
 #include "timing.h"
@@ -33,11 +37,14 @@ using namespace lottery::bench;
 namespace {
 
 constexpr const char *usage_text =
-	"usage: round_bench [--backend bpf|chardev] [--pin-dir DIR] [--device PATH]\n"
+	"usage: round_bench [--backend bpf|chardev|iter] [--pin-dir DIR] [--device PATH]\n"
 	"                   [--size N] [--rounds N] [--reads N] [--keep]\n"
-	"  --size N    bpf: fill the runnable map with synthetic tasks to N entries\n"
+	"  --size N    bpf: fill the runnable map with synthetic tasks to N entries;\n"
+	"              iter: start N sleeping threads and count every task\n"
+	"  --pin-dir   iter: a directory to create for the benchmark's own iterator\n"
 	"  --rounds N  rounds timed (default 1000), after 10 untimed ones\n"
-	"  --reads N   bpf: also time N whole map reads, batched and key by key\n"
+	"  --reads N   bpf: also time N whole map reads, batched and key by key;\n"
+	"              iter: N reads of the iterator, unparsed, and N scans of /proc\n"
 	"  --keep      leave the synthetic tasks in the map at exit\n";
 
 volatile sig_atomic_t stop_requested = 0;
@@ -91,8 +98,10 @@ Options parse_options(int argc, char **argv)
 		default: usage_error(std::string("unknown option ") + argv[optind - 1]);
 		}
 	}
-	if (options.backend != "bpf" && options.backend != "chardev")
-		usage_error("unknown backend '" + options.backend + "' (expected bpf or chardev)");
+	if (options.backend != "bpf" && options.backend != "chardev" && options.backend != "iter")
+		usage_error("unknown backend '" + options.backend + "' (expected bpf, chardev or iter)");
+	if (options.backend == "iter" && options.pin_dir == SCHED_TRACE_PIN_DIR)
+		usage_error("iter: --pin-dir names a new directory for the benchmark's own iterator");
 	if (options.backend == "chardev" && (options.size || options.reads))
 		usage_error("--size and --reads are for the bpf backend");
 	if (options.rounds == 0)
@@ -176,8 +185,71 @@ void on_stop_signal(int)
 	stop_requested = 1;
 }
 
+// Reads of the iterator to the end, unparsed: the kernel's part of a round.
+void time_raw_reads(const std::string &path, int reads)
+{
+	std::vector<char> buffer(64 * 1024);
+	std::vector<std::uint64_t> cpu_samples;
+	std::size_t bytes = 0;
+	for (int i = 0; i < reads && !stop_requested; i++) {
+		std::uint64_t cpu_start = thread_cpu_ns();
+		int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			throw std::runtime_error("opening " + path + ": " + std::strerror(errno));
+		ssize_t n;
+		bytes = 0;
+		while ((n = read(fd, buffer.data(), buffer.size())) > 0)
+			bytes += static_cast<std::size_t>(n);
+		close(fd);
+		if (n < 0)
+			throw std::runtime_error("reading " + path + ": " + std::strerror(errno));
+		cpu_samples.push_back(thread_cpu_ns() - cpu_start);
+	}
+	std::printf("read bytes=%zu reads=%zu cpu_median_ns=%llu\n", bytes, cpu_samples.size(),
+		    static_cast<unsigned long long>(summarize(cpu_samples).median_ns));
+}
+
+// The runnable tasks as ps finds them (bench/proc_scan.h), timed.
+void time_proc_scan(int scans)
+{
+	std::vector<std::uint64_t> cpu_samples;
+	ProcScan scan;
+	for (int i = 0; i < scans && !stop_requested; i++) {
+		std::uint64_t cpu_start = thread_cpu_ns();
+		scan = scan_proc();
+		cpu_samples.push_back(thread_cpu_ns() - cpu_start);
+	}
+	std::printf("procscan tasks=%zu runnable=%zu scans=%zu cpu_median_ns=%llu\n", scan.tasks,
+		    scan.runnable, cpu_samples.size(),
+		    static_cast<unsigned long long>(summarize(cpu_samples).median_ns));
+}
+
+int run_iter(const Options &options)
+{
+	std::unique_ptr<SleepingThreads> sleepers;
+	if (options.size)
+		sleepers = std::make_unique<SleepingThreads>(options.size);
+	PrivateIterator iterator(options.pin_dir, options.size > 0);
+	auto source = open_iter_source(options.pin_dir);
+	time_rounds(*source, options);
+	if (!options.reads)
+		return stop_requested ? 130 : 0;
+	time_proc_scan(options.reads);
+	time_raw_reads(iterator.pin_path(), options.reads);
+	iterator.enable_stats();
+	ProgramRunTime before = iterator.run_time();
+	time_raw_reads(iterator.pin_path(), options.reads);
+	ProgramRunTime after = iterator.run_time();
+	const std::uint64_t runs = after.run_count - before.run_count;
+	std::printf("program stats=on runs=%llu ns_per_run=%.0f\n", static_cast<unsigned long long>(runs),
+		    runs ? double(after.run_time_ns - before.run_time_ns) / double(runs) : 0.0);
+	return stop_requested ? 130 : 0;
+}
+
 int run(const Options &options)
 {
+	if (options.backend == "iter")
+		return run_iter(options);
 	if (options.backend == "chardev") {
 		auto source = open_chardev_source(options.device);
 		time_rounds(*source, options);

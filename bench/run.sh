@@ -51,13 +51,13 @@ round_target_size=10000
 if [ $quick -eq 1 ]; then
 	draw_min_time=0.001
 	round_sizes="100 $round_target_size" round_reps=20 baseline_reps=2 read_reps=2
-	cost_pairs=1 pipe_loops=5000 hackbench_groups=2 hackbench_loops=50
+	cost_pairs=1 pipe_loops=5000 hackbench_loops=50
 	vm_busy=0,4 vm_sleepers=200 vm_rounds=20 vm_timeout=240
 	results=$out/results-quick.md
 else
 	draw_min_time=0.5
 	round_sizes="100 1000 $round_target_size" round_reps=1000 baseline_reps=20 read_reps=50
-	cost_pairs=7 pipe_loops=200000 hackbench_groups=4 hackbench_loops=1000
+	cost_pairs=7 pipe_loops=200000 hackbench_loops=500
 	vm_busy=0,8,32 vm_sleepers=1000 vm_rounds=200 vm_timeout=1200
 	results=$out/results.md
 fi

@@ -6,19 +6,24 @@
 # per event (run_time_ns / run_cnt), with kernel.bpf_stats_enabled on only
 # for that part.
 
-# `timed KIND`: "WALL_S CPU_MS" of one run of perf bench sched pipe (pipe) or
-# hackbench (hackbench). Wall time is what the benchmarks report; CPU time
+# `timed KIND`: "WALL_S CPU_MS" of one run of perf bench sched pipe (pipe),
+# hackbench with its default 10 groups, 400 tasks (hackbench), or with 2
+# (hackbench2). Wall time is what the benchmarks report; CPU time
 # (task-clock, which includes the BPF programs run in the tasks' context) is
 # what other work on a shared machine disturbs least.
 timed() {
 	local stat=$out/task-clock.txt wall
-	if [ "$1" = pipe ]; then
+	case $1 in
+	pipe)
 		wall=$(perf stat -x, -e task-clock -o "$stat" -- \
-			perf bench -f simple sched pipe -l "$pipe_loops" 2>/dev/null | awk 'NF { v = $1 } END { print v }')
-	else
+			perf bench -f simple sched pipe -l "$pipe_loops" 2>/dev/null | awk 'NF { v = $1 } END { print v }') ;;
+	hackbench)
 		wall=$(perf stat -x, -e task-clock -o "$stat" -- \
-			hackbench -g "$hackbench_groups" -l "$hackbench_loops" 2>/dev/null | awk '/^Time:/ { print $2 }')
-	fi
+			hackbench -l "$hackbench_loops" 2>/dev/null | awk '/^Time:/ { print $2 }') ;;
+	hackbench2)
+		wall=$(perf stat -x, -e task-clock -o "$stat" -- \
+			hackbench -g 2 -l "$hackbench_loops" 2>/dev/null | awk '/^Time:/ { print $2 }') ;;
+	esac
 	[ -n "$wall" ] || return 1
 	echo "$wall $(awk -F, '$3 == "task-clock" { print $1 }' "$stat")"
 }
@@ -28,7 +33,7 @@ slowdown_row() {
 	local name=$1 unit=$2 target=$3 on off pct
 	on=$(median $4) && off=$(median $5) || { broken "$name" "no timings"; return; }
 	pct=$(awk -v on="$on" -v off="$off" 'BEGIN { printf "%+.1f", (on / off - 1) * 100 }')
-	row "$name, median with / without tracer" "$on $unit / $off $unit = $pct%" "$target" \
+	row "$name, median loaded / nothing" "$on $unit / $off $unit = $pct%" "$target" \
 		"$([ "$target" = - ] && echo - || verdict "$pct" '<' "${target//[^0-9.]/}")"
 }
 
@@ -41,30 +46,39 @@ note_other_tracers() {
 	[ ${#others[@]} -eq 0 ] || row "note: also loaded during the pairs: ${others[*]}" "both sides include it"
 }
 
+# Nothing loaded, the tracer (trace mode) and the iterator (iter mode, read
+# by nobody, as between rounds) take turns, their order rotating each time.
 bench_machine_cost() {
-	local pin=/sys/fs/bpf/lottery_cost_$$ i state order kind result
+	local pin=/sys/fs/bpf/lottery_cost_$$ i j state kind result
+	local states=(off trace iter)
 	declare -A wall=() cpu=()
 	command -v perf >/dev/null && command -v hackbench >/dev/null ||
 		{ broken "tracer cost" "perf or hackbench missing (sudo make deps)"; return; }
 	note_other_tracers
-	bench_log "tracer cost: $cost_pairs pairs of perf bench sched pipe -l $pipe_loops and hackbench -g $hackbench_groups -l $hackbench_loops"
+	bench_log "tracer cost: $cost_pairs rounds of perf bench sched pipe -l $pipe_loops, hackbench -l $hackbench_loops (10 groups) and -g 2, with nothing, the tracer, the iterator"
 	for ((i = 0; i < cost_pairs; i++)); do
-		order="off on"
-		[ $((i % 2)) -eq 1 ] && order="on off"
-		for state in $order; do
-			[ "$state" = on ] && tracer_load "$pin"
-			for kind in pipe hackbench; do
+		for ((j = 0; j < 3; j++)); do
+			state=${states[(i + j) % 3]}
+			[ "$state" = off ] || tracer_load "$pin" "" "$state"
+			for kind in pipe hackbench hackbench2; do
 				result=$(timed $kind) || { broken "tracer cost" "$kind gave no time"; return; }
 				wall[$kind.$state]+=" ${result% *}" cpu[$kind.$state]+=" ${result#* }"
 			done
-			[ "$state" = on ] && tracer_unload "$pin"
+			[ "$state" = off ] || tracer_unload "$pin"
 		done
 	done
-	slowdown_row "perf bench sched pipe ($cost_pairs pairs): wall" s "< 3%" "${wall[pipe.on]}" "${wall[pipe.off]}"
-	slowdown_row "  CPU time" ms "< 3%" "${cpu[pipe.on]}" "${cpu[pipe.off]}"
-	slowdown_row "hackbench ($cost_pairs pairs): wall" s - "${wall[hackbench.on]}" "${wall[hackbench.off]}"
-	slowdown_row "  CPU time" ms - "${cpu[hackbench.on]}" "${cpu[hackbench.off]}"
-	bench_program_cost "$pin" "$(median ${cpu[pipe.on]})" "$(median ${cpu[pipe.off]})"
+	local mode target
+	for mode in trace iter; do
+		target=-
+		[ "$mode" = iter ] && target="< 1%"
+		slowdown_row "$mode: perf bench sched pipe ($cost_pairs runs): wall" s "$target" "${wall[pipe.$mode]}" "${wall[pipe.off]}"
+		slowdown_row "  $mode: CPU time" ms "$target" "${cpu[pipe.$mode]}" "${cpu[pipe.off]}"
+		slowdown_row "$mode: hackbench, 10 groups ($cost_pairs runs): wall" s "$target" "${wall[hackbench.$mode]}" "${wall[hackbench.off]}"
+		slowdown_row "  $mode: CPU time" ms "$target" "${cpu[hackbench.$mode]}" "${cpu[hackbench.off]}"
+		slowdown_row "$mode: hackbench -g 2 ($cost_pairs runs): wall" s "$target" "${wall[hackbench2.$mode]}" "${wall[hackbench2.off]}"
+		slowdown_row "  $mode: CPU time" ms "$target" "${cpu[hackbench2.$mode]}" "${cpu[hackbench2.off]}"
+	done
+	bench_program_cost "$pin" "$(median ${cpu[pipe.trace]})" "$(median ${cpu[pipe.off]})"
 }
 
 # "NAME RUN_TIME_NS RUN_CNT" per program of the tracer at $1. bpftool reads
@@ -89,7 +103,7 @@ bench_program_cost() {
 	bench_log "tracer cost per event: kernel.bpf_stats_enabled=1 while the same load runs"
 	timed pipe >/dev/null
 	pipe_events=$(program_stats "$pin" | awk '{ n += $3 } END { print n + 0 }')
-	timed hackbench >/dev/null
+	timed hackbench >/dev/null # 400 tasks: a busy map
 	for _ in $(seq 100); do /bin/true; done # exec and exit events
 	program_stats "$pin" >"$out/program-stats.txt" || broken "tracer cost per event" "bpftool prog show failed"
 	tracer_unload "$pin"

@@ -67,7 +67,7 @@ as_nobody=(setpriv "--reuid=$NOBODY" "--regid=$NOBODY" --clear-groups)
 
 mkdir -p "$OUT/timeline" "$OUT/raw"
 rm -f "$OUT"/timeline/*.csv "$OUT"/raw/*
-"$BIN/lottery-tracer" load --pin-dir "$PIN" >/dev/null
+"$BIN/lottery-tracer" load --mode trace --pin-dir "$PIN" >/dev/null
 
 # measure LABEL "A PIDS" "B PIDS" AGENT_ARGS...: an enforced run of
 # RUN_SECONDS; writes timeline/LABEL.csv (t, CPU ns of group A and of B

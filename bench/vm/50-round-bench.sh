@@ -5,7 +5,7 @@
 . /vmtest/lib.sh
 need round_bench lottery-tracer cpu_task
 load_module
-[ -e /sys/fs/bpf/sched_trace/runnable ] || lottery-tracer load >/dev/null ||
+[ -e /sys/fs/bpf/sched_trace/runnable ] || lottery-tracer load --mode trace >/dev/null ||
 	fail "lottery-tracer load failed on $(uname -r)"
 rounds=${BENCH_ROUNDS:-200}
 sleepers=${BENCH_SLEEPERS:-0}

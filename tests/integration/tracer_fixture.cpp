@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tracer_fixture.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -70,6 +71,9 @@ ScopedTracer::ScopedTracer(const std::string &name, const std::vector<std::strin
 	: pin_dir_(test_pin_dir(name))
 {
 	remove_stale_test_pins();
+	auto mode = std::find(extra_args.begin(), extra_args.end(), "--mode");
+	if (mode != extra_args.end() && mode + 1 != extra_args.end())
+		mode_ = *(mode + 1);
 	load_result_ = run("load", extra_args);
 }
 
@@ -82,6 +86,8 @@ CommandResult ScopedTracer::run(const std::string &command, const std::vector<st
 {
 	std::vector<std::string> argv{command, "--pin-dir", pin_dir_};
 	argv.insert(argv.end(), args.begin(), args.end());
+	if (command == "load" && std::find(args.begin(), args.end(), "--mode") == args.end())
+		argv.insert(argv.end(), {"--mode", mode_});
 	return run_tracer(argv);
 }
 

@@ -27,8 +27,9 @@ void remove_stale_test_pins();
 
 class ScopedTracer {
 public:
-	// Loads with `load --pin-dir <test_pin_dir(name)> extra_args...`;
-	// load_result() says how that went (the test asserts on it).
+	// Loads with `load --pin-dir <test_pin_dir(name)> extra_args...`, in
+	// trace mode unless extra_args name a --mode (these tests read its
+	// maps); load_result() says how that went (the test asserts on it).
 	explicit ScopedTracer(const std::string &name, const std::vector<std::string> &extra_args = {});
 	ScopedTracer(const ScopedTracer &) = delete;
 	ScopedTracer &operator=(const ScopedTracer &) = delete;
@@ -37,12 +38,14 @@ public:
 	const std::string &pin_dir() const { return pin_dir_; }
 	const CommandResult &load_result() const { return load_result_; }
 	bool loaded() const { return load_result_.exit_code == 0; }
-	// lottery-tracer <command> --pin-dir <pin_dir> args...
+	// lottery-tracer <command> --pin-dir <pin_dir> args...; a load without
+	// --mode keeps the mode this tracer was loaded in.
 	CommandResult run(const std::string &command, const std::vector<std::string> &args = {}) const;
 	std::unique_ptr<SnapshotSource> open_source() const { return open_bpf_source(pin_dir_); }
 
 private:
 	std::string pin_dir_;
+	std::string mode_ = "trace";
 	CommandResult load_result_;
 };
 

@@ -133,7 +133,8 @@ std::unique_ptr<SnapshotSource> open_bpf_source(const std::string &pin_dir_optio
 	require_pin_dir(pin_dir);
 	if (access((pin_dir + "/" SCHED_TRACE_SNAPSHOT_ITER).c_str(), F_OK) == 0)
 		throw BackendError("the BPF tracer at " + pin_dir +
-				   " is loaded in iter mode, which keeps no maps: use --backend iter");
+				   " is loaded in iter mode, which keeps no maps: use --backend iter, "
+				   "or 'sudo lottery-tracer load --mode trace'");
 
 	try {
 		TraceMaps maps = open_trace_maps(pin_dir);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <type_traits>
 
@@ -82,7 +83,8 @@ template <typename Units> void TicketTable::build(std::span<const std::uint64_t>
 			return wide[i];
 	};
 
-	std::vector<std::uint32_t> work(n);
+	// Every slot is written before it is read: no zeroing.
+	auto work = std::make_unique_for_overwrite<std::uint32_t[]>(n);
 	std::size_t small = 0, large = n; // small: work[0, small); large: work[large, n)
 	for (std::size_t i = 0; i < n; ++i) {
 		units(i) = static_cast<Units>(tickets[i]) * n;

@@ -28,11 +28,11 @@ constexpr const char *usage_text =
 	"exits. load and unload are idempotent and need root.\n"
 	"\n"
 	"  --mode iter   a task iterator, read at each round (lottery --backend iter);\n"
-	"                nothing runs between rounds\n"
+	"                nothing runs between rounds (the default)\n"
 	"  --mode trace  tracepoints keep the runnable tasks in a map on every wakeup\n"
 	"                and context switch (lottery --backend bpf)\n"
-	"  --capacity N  trace mode: runnable tasks the map can hold (default 32768);\n"
-	"                inserts beyond it are counted as misses\n"
+	"  --capacity N  trace mode (implied without --mode): runnable tasks the map\n"
+	"                can hold (default 32768); inserts beyond it are counted as misses\n"
 	"  --pin-dir DIR where to pin, on a bpffs (default " SCHED_TRACE_PIN_DIR ")\n"
 	"  --json        status as one JSON object\n"
 	"  --verbose     show libbpf's log\n"
@@ -85,6 +85,7 @@ Options parse_options(const std::string &command, int argc, char **argv)
 		case opt_mode:
 			if (command != "load")
 				usage_error("--mode is an option of load");
+			options.mode_given = true;
 			if (!std::strcmp(optarg, "iter"))
 				options.mode = Mode::Iter;
 			else if (!std::strcmp(optarg, "trace"))
@@ -115,6 +116,8 @@ Options parse_options(const std::string &command, int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error(std::string("unexpected argument ") + argv[optind]);
+	if (options.capacity_given && !options.mode_given)
+		options.mode = Mode::Trace;
 	if (options.capacity_given && options.mode == Mode::Iter)
 		usage_error("--capacity is for --mode trace: the iterator keeps no map");
 	return options;

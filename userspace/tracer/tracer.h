@@ -25,7 +25,10 @@ enum class Mode { Trace, Iter };
 const char *mode_name(Mode mode);
 
 struct Options {
-	Mode mode = Mode::Trace;
+	// Iter unless --capacity (a trace-mode setting) says trace: README,
+	// "Performance", has the measurements that chose it.
+	Mode mode = Mode::Iter;
+	bool mode_given = false;
 	std::string pin_dir = SCHED_TRACE_PIN_DIR;
 	__u32 capacity = SCHED_TRACE_DEFAULT_CAPACITY;
 	bool capacity_given = false;
