@@ -70,10 +70,11 @@ const volatile bool cgroup_weights = true;
 const volatile s32 starve_tgid;
 /* Benchmark switch: one FIFO queue, no draw, the baseline a draw's cost is
  * measured against (bpf_stats run time of ops.enqueue and ops.dispatch).
- * Its own DSQ, not SCX_DSQ_GLOBAL: the kernel consumes the global DSQ
- * itself without calling ops.dispatch, which would leave nothing to time. */
+ * It holds pids and dispatches by reference as the draw does, so that the
+ * two differ by the draw alone: a DSQ would do the moving inside
+ * ops.dispatch (scx_bpf_dsq_move_to_local), the draw's insertion after it,
+ * and SCX_DSQ_GLOBAL is consumed without calling ops.dispatch at all. */
 const volatile bool fifo_baseline;
-#define FIFO_DSQ (LOTTERY_SCX_MAX_CPUS + 1) /* after stride's 0..nr_cpus */
 
 struct lottery_scx_exit exit_info;
 
@@ -130,6 +131,12 @@ struct {
 	__type(key, u32);
 	__type(value, struct lottery_scx_counters);
 } counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, LOTTERY_SCX_SLOTS);
+	__type(value, s32);
+} fifo SEC(".maps");
 
 /*
  * Stride: per queue, the highest pass that started running, the queue's
@@ -314,7 +321,10 @@ void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
 
 	COUNT(enqueued);
 	if (fifo_baseline) {
-		scx_bpf_dsq_insert(p, FIFO_DSQ, slice_ns, enq_flags);
+		s32 pid = p->pid;
+
+		if (bpf_map_push_elem(&fifo, &pid, 0))
+			scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
 		return;
 	}
 	if (!tctx || (starve_tgid && p->tgid == starve_tgid)) {
@@ -530,10 +540,32 @@ static __always_inline void dispatch_stride(s32 cpu, struct task_struct *prev)
 		COUNT(empty);
 }
 
+/* The benchmark's baseline: the head of the FIFO, dispatched as a winner is. */
+static __always_inline void dispatch_fifo(s32 cpu)
+{
+	for (int i = 0; i < DRAW_TRIES; i++) {
+		struct task_struct *p;
+		s32 pid;
+
+		if (bpf_map_pop_elem(&fifo, &pid))
+			return;
+		p = bpf_task_from_pid(pid);
+		if (!p)
+			continue;
+		/* One that may not run here waits in the global DSQ for a CPU that may. */
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
+		else
+			scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, 0);
+		bpf_task_release(p);
+		return;
+	}
+}
+
 void BPF_STRUCT_OPS(lottery_dispatch, s32 cpu, struct task_struct *prev)
 {
 	if (fifo_baseline) {
-		scx_bpf_dsq_move_to_local(FIFO_DSQ);
+		dispatch_fifo(cpu);
 		return;
 	}
 	if (cpu < 0 || cpu >= nr_cpus)
@@ -643,8 +675,6 @@ void BPF_STRUCT_OPS(lottery_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
 
 s32 BPF_STRUCT_OPS(lottery_init)
 {
-	if (fifo_baseline)
-		return scx_bpf_create_dsq(FIFO_DSQ, -1);
 	if (policy != LOTTERY_SCX_POLICY_STRIDE)
 		return 0;
 	/* One vtime DSQ per queue: the shared one (id 0) and CPU c's (c + 1). */
