@@ -15,13 +15,13 @@ repo=$(cd "$here/../.." && pwd)
 bin_dir=$repo/build/cmake/bin
 out=$repo/build/bench/vm-scx
 kernel_dir=
-tasks=10,1000,10000 seconds=5 rounds=20000 messaging=10,10,50
+tasks=10,1000,10000 seconds=5 rounds=20000 messaging=10,10,50 repeats=5
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bin-dir) bin_dir=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--kernel-dir) kernel_dir=$2; shift 2 ;;
-	--quick) tasks=10,100 seconds=2 rounds=1000 messaging=2,5,20; shift ;;
+	--quick) tasks=10,100 seconds=2 rounds=1000 messaging=2,5,20 repeats=1; shift ;;
 	*) echo "lottery: scx bench: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -41,20 +41,34 @@ status=0
 	--add "$bin_dir/spin_threads=/usr/bin/spin_threads" --add "$bin_dir/pipe_pingpong=/usr/bin/pipe_pingpong" \
 	--add "$bin_dir/messaging=/usr/bin/messaging" --add /usr/sbin/bpftool=/usr/sbin/bpftool "${libs[@]}" \
 	--env "SCX_BENCH_TASKS=$tasks" --env "SCX_BENCH_SECONDS=$seconds" --env "SCX_BENCH_ROUNDS=$rounds" \
-	--env "SCX_BENCH_MESSAGING=$messaging" --env VMTEST_CASE_TIMEOUT=1700 --timeout 1800 >"$out/vm.log" 2>&1 || status=$?
+	--env "SCX_BENCH_MESSAGING=$messaging" --env "SCX_BENCH_REPEATS=$repeats" \
+	--env VMTEST_CASE_TIMEOUT=1700 --timeout 1800 >"$out/vm.log" 2>&1 || status=$?
 [ $status -eq 0 ] || { tail -n 20 "$out/vm.log" >&2; echo "lottery: scx bench: the VM run failed (log $out/vm.log)" >&2; exit 1; }
 grep -o 'SCXBENCH .*' "$out/console.log" | tr -d '\r' >"$out/results.txt"
-# The loads against EEVDF's, from the same boot.
-grep -E "pingpong=|pingpong_cpu0=|messaging=" "$out/results.txt" | grep -v bpf_in | awk '
-	{ split($2, w, "="); split($3, t, "="); load = w[1]; v[load, w[2]] = t[2]; unit[load] = t[1]; runs[load, w[2]] = $4 }
+# The loads against EEVDF's, round by round in the same boot: the median
+# time, and the median and range of the rounds' ratios to EEVDF.
+grep -E 'SCXBENCH (pingpong|pingpong_cpu0|messaging)=' "$out/results.txt" | awk '
+	function median(list,   n, a, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		lo = a[1]; hi = a[n]
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{ split($2, w, "="); split($3, r, "="); split($4, t, "=")
+	  v[w[1], w[2], r[2]] = t[2]; unit[w[1]] = t[1] == "us" ? "us" : "ns"; times[w[1], w[2]] = times[w[1], w[2]] " " t[2]
+	  if (r[2] > rounds) rounds = r[2] }
 	END {
-		printf "%-14s %-8s %14s %9s  %s\n", "load", "policy", "time", "vs EEVDF", "runs"
+		printf "%-14s %-8s %12s %10s %16s  %s\n", "load", "policy", "median", "vs EEVDF", "range of rounds", "rounds"
 		n = split("pingpong pingpong_cpu0 messaging", loads, " ")
 		for (i = 1; i <= n; i++) for (j = 1; j <= 3; j++) {
 			l = loads[i]; p = j == 1 ? "eevdf" : j == 2 ? "lottery" : "stride"
-			if ((l, p) in v && v[l, "eevdf"] > 0)
-				printf "%-14s %-8s %11s %-2s %8.2fx  %s\n", l, p, v[l, p], unit[l] == "us" ? "us" : "ns",
-					v[l, p] / v[l, "eevdf"], runs[l, p]
+			if (!((l, p) in times)) continue
+			ratios = ""
+			for (k = 1; k <= rounds; k++)
+				if (v[l, "eevdf", k] > 0 && (l, p, k) in v) ratios = ratios " " v[l, p, k] / v[l, "eevdf", k]
+			m = median(times[l, p])
+			ratio = median(ratios)
+			printf "%-14s %-8s %9d %s %9.2fx %7.2f-%.2fx  %d\n", l, p, m, unit[l], ratio, lo, hi, split(ratios, x, " ")
 		}
 	}'
 # Where the ping-pong's time goes: the scheduler's BPF programs per round trip.

@@ -3,19 +3,20 @@
 #    (kernel.bpf_stats_enabled) with SCX_BENCH_TASKS runnable threads
 #    (spin_threads: each yields after a short spin, a draw at every yield), for
 #    the lottery draw and for the same scheduler as one FIFO queue
-#    (LOTTERY_SCX_BENCH_FIFO: enqueue inserts into a DSQ, dispatch moves its
-#    head to the CPU), whole machine. Emulation makes absolute times
+#    (LOTTERY_SCX_BENCH_FIFO: a BPF queue of pids whose head is dispatched by
+#    reference, as a draw's winner is), whole machine. Emulation makes absolute times
 #    meaningless: compare the ratios, and how they grow with the number of
 #    tasks.
 # 2. A pipe ping-pong (as `perf bench sched pipe`: ns per round trip) and a
 #    hackbench-like messaging load (us for the whole exchange) under EEVDF,
-#    lottery and stride, each the median of three runs.
+#    lottery and stride, SCX_BENCH_REPEATS rounds of one run each.
 # This script runs as SCHED_FIFO: real-time tasks come before sched_ext's,
 # so the VM stays responsive with 10 000 spinners and the statistics are
 # read while they all run; every load is started as SCHED_OTHER.
 # Every result is a line `SCXBENCH mode=M tasks=N prog=P ns_per_call=X calls=C`,
-# `SCXBENCH pingpong=POLICY ns_per_round_trip=X runs=A,B,C` or
-# `SCXBENCH messaging=POLICY us=X runs=A,B,C`.
+# `SCXBENCH pingpong=POLICY round=R ns_per_round_trip=X` (also
+# pingpong_cpu0), `SCXBENCH messaging=POLICY round=R us=X` or
+# `SCXBENCH bpf_in_pingpong=POLICY prog=P ns_per_round_trip=X calls_per_round_trip=C`.
 . /vmtest/lib.sh
 . /vmtest/scx.sh
 need_lottery_scx spin_threads bpftool pipe_pingpong messaging chrt
@@ -26,6 +27,7 @@ sysctl -w kernel.pid_max=65536 >/dev/null
 seconds=${SCX_BENCH_SECONDS:-5}
 tasks=$(echo "${SCX_BENCH_TASKS:-10,1000,10000}" | tr , ' ')
 rounds=${SCX_BENCH_ROUNDS:-20000}
+repeats=${SCX_BENCH_REPEATS:-5}
 messaging_args=$(echo "${SCX_BENCH_MESSAGING:-10,10,50}" | tr , ' ')
 
 # progress WHAT: on the console as the run goes (init shows a case's
@@ -46,36 +48,29 @@ stats() {
 		print name, t + 0, c + 0 }'
 }
 
-# median3 WHAT POLICY UNIT COMMAND...: three runs as SCHED_OTHER, the median
-# and all three on one line.
-median3() {
-	local what=$1 policy=$2 unit=$3 runs
+# once WHAT POLICY UNIT COMMAND...: one run as SCHED_OTHER, on one line
+# with the round it belongs to.
+once() {
+	local what=$1 policy=$2 unit=$3 result
 	shift 3
-	runs=$(for r in 1 2 3; do chrt -o 0 "$@" || echo fail; done | tr '\n' ' ')
-	case $runs in *fail*) fail "$what under $policy failed: $runs" ;; esac
-	echo $runs | tr ' ' '\n' | sort -n | sed -n 2p |
-		sed "s/^/SCXBENCH $what=$policy $unit=/; s/\$/ runs=$(echo $runs | tr ' ' ,)/"
+	result=$(chrt -o 0 "$@") || fail "$what under $policy failed"
+	echo "SCXBENCH $what=$policy round=$round $unit=$result"
+	progress "$what=$policy round=$round $unit=$result"
 }
 
 # loads POLICY: the ping-pong free to use both CPUs and pinned to CPU 0
-# (placement and cross-CPU wakeups against the cost of a switch), with the
-# scheduler's BPF time per round trip, then the messaging load.
+# (placement and cross-CPU wakeups against the cost of a switch), then the
+# messaging load; in the first round, the scheduler's BPF time per round
+# trip of the ping-pong.
 loads() {
-	local result
 	stats >/tmp/pp.0
-	result=$(median3 pingpong $1 ns_per_round_trip pipe_pingpong $rounds) || { echo "$result"; exit 1; }
+	once pingpong $1 ns_per_round_trip pipe_pingpong $rounds
 	stats >/tmp/pp.1
-	echo "$result"
-	progress "${result#SCXBENCH }"
-	paste -d' ' /tmp/pp.0 /tmp/pp.1 | awk -v policy=$1 -v trips=$((3 * rounds)) '$6 > $3 {
+	[ $round -gt 1 ] || paste -d' ' /tmp/pp.0 /tmp/pp.1 | awk -v policy=$1 -v trips=$rounds '$6 > $3 {
 		printf "SCXBENCH bpf_in_pingpong=%s prog=%s ns_per_round_trip=%.0f calls_per_round_trip=%.2f\n",
 			policy, $1, ($5 - $2) / trips, ($6 - $3) / trips }'
-	result=$(median3 pingpong_cpu0 $1 ns_per_round_trip taskset -c 0 pipe_pingpong $rounds) || { echo "$result"; exit 1; }
-	echo "$result"
-	progress "${result#SCXBENCH }"
-	result=$(median3 messaging $1 us messaging $messaging_args) || { echo "$result"; exit 1; }
-	echo "$result"
-	progress "${result#SCXBENCH }"
+	once pingpong_cpu0 $1 ns_per_round_trip taskset -c 0 pipe_pingpong $rounds
+	once messaging $1 us messaging $messaging_args
 }
 
 # draw_cost MODE: the run time per call of the scheduler's enqueue and
@@ -85,7 +80,10 @@ draw_cost() {
 	for n in $tasks; do
 		progress "$1 with $n threads"
 		rm -f /tmp/spin.out
-		chrt -o 0 spin_threads $n >/tmp/spin.out &
+		# SCHED_IDLE: 3 tickets each, so that the kernel's own threads
+		# (RCU's among them, 1 024 tickets) still win a draw every few
+		# thousand: at equal tickets one RCU stall ejected the scheduler.
+		chrt -i 0 spin_threads $n >/tmp/spin.out &
 		spinner=$!
 		spawned="$spawned $spinner"
 		while [ ! -s /tmp/spin.out ]; do
@@ -112,14 +110,24 @@ draw_cost() {
 	done
 }
 
-loads eevdf
-for mode in fifo lottery stride; do
+# The loads round by round, EEVDF, lottery and stride in turn, so that the
+# host's load (other VMs, builds) drifts over all three alike.
+round=1
+while [ $round -le $repeats ]; do
+	loads eevdf
+	for mode in lottery stride; do
+		start_lottery /tmp/bench.out --whole-machine --policy $mode 1000 >/dev/null
+		loads $mode
+		stop_lottery
+	done
+	round=$((round + 1))
+done
+for mode in fifo lottery; do
 	if [ $mode = fifo ]; then
 		LOTTERY_SCX_BENCH_FIFO=1 start_lottery /tmp/bench.out --whole-machine 1000
 	else
-		start_lottery /tmp/bench.out --whole-machine --policy $mode 1000
-		loads $mode
+		start_lottery /tmp/bench.out --whole-machine 1000
 	fi
-	[ $mode = stride ] || draw_cost $mode
+	draw_cost $mode
 	stop_lottery
 done
