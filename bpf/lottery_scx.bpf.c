@@ -69,7 +69,11 @@ const volatile bool cgroup_weights = true;
  * kernel's watchdog ejects the scheduler (the ejection test). */
 const volatile s32 starve_tgid;
 /* Benchmark switch: one FIFO queue, no draw, the baseline a draw's cost is
- * measured against (bpf_stats run time of ops.enqueue and ops.dispatch). */
+ * measured against (bpf_stats run time of ops.enqueue and ops.dispatch).
+ * It holds pids and dispatches by reference as the draw does, so that the
+ * two differ by the draw alone: a DSQ would do the moving inside
+ * ops.dispatch (scx_bpf_dsq_move_to_local), the draw's insertion after it,
+ * and SCX_DSQ_GLOBAL is consumed without calling ops.dispatch at all. */
 const volatile bool fifo_baseline;
 
 struct lottery_scx_exit exit_info;
@@ -127,6 +131,12 @@ struct {
 	__type(key, u32);
 	__type(value, struct lottery_scx_counters);
 } counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, LOTTERY_SCX_SLOTS);
+	__type(value, s32);
+} fifo SEC(".maps");
 
 /*
  * Stride: per queue, the highest pass that started running, the queue's
@@ -210,14 +220,6 @@ static __always_inline u64 draw_tickets(struct task_ctx *ctx)
 	return ctx->tickets * ctx->comp / LOTTERY_SCX_COMP_UNIT ?: 1;
 }
 
-s32 BPF_STRUCT_OPS(lottery_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
-{
-	bool idle;
-
-	/* Only a placement: the task still waits for a draw, on that CPU if idle. */
-	return scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &idle);
-}
-
 /* Wakes a CPU that can run the task, if one idles: it will hold a draw. */
 static __always_inline void wake_a_cpu(struct task_struct *p, s32 tree)
 {
@@ -227,24 +229,87 @@ static __always_inline void wake_a_cpu(struct task_struct *p, s32 tree)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
-static __always_inline void enqueue_stride(struct task_struct *p, struct task_ctx *ctx, s32 tree,
-					   u64 enq_flags)
+/*
+ * A new task, or one that moved queue, starts at the queue's virtual time; a
+ * sleeper rejoins at most one slice's worth of its own pass behind it. A
+ * task that stayed runnable keeps its pass as it is.
+ */
+static __always_inline void stride_rejoin(struct task_ctx *ctx, s32 tree, u64 enq_flags)
 {
 	u64 lag = slice_ns * STRIDE_ONE / draw_tickets(ctx);
 	u32 q = tree & (LOTTERY_SCX_MAX_CPUS | (LOTTERY_SCX_MAX_CPUS - 1));
 	u64 now = q <= LOTTERY_SCX_MAX_CPUS ? vtime_now[q] : 0;
 
-	/*
-	 * A new task, or one that moved queue, starts at the queue's virtual
-	 * time; a sleeper rejoins at most one slice's worth of its own pass
-	 * behind it. A task that stayed runnable keeps its pass as it is.
-	 */
 	if (ctx->queue != tree)
 		ctx->pass = now;
 	else if ((enq_flags & SCX_ENQ_WAKEUP) && ctx->pass + lag < now)
 		ctx->pass = now - lag;
 	ctx->queue = tree;
+}
+
+static __always_inline void enqueue_stride(struct task_struct *p, struct task_ctx *ctx, s32 tree,
+					   u64 enq_flags)
+{
+	stride_rejoin(ctx, tree, enq_flags);
 	scx_bpf_dsq_insert_vtime(p, tree, slice_ns, ctx->pass, enq_flags);
+}
+
+static __always_inline void count_win(struct task_struct *p)
+{
+	u32 key = p->pid;
+	struct lottery_scx_task_stats *stats = bpf_map_lookup_elem(&task_stats, &key);
+
+	if (stats)
+		stats->wins++;
+}
+
+/*
+ * Whether a draw on this idle CPU could have only p as its entrant: no
+ * previous task (the CPU idles) and nothing queued that may run there.
+ * Then the draw's result is known without holding it.
+ */
+static __always_inline bool sole_entrant(s32 cpu)
+{
+	struct ticket_tree *shared, *local;
+
+	if (policy == LOTTERY_SCX_POLICY_STRIDE)
+		return !scx_bpf_dsq_nr_queued(LOTTERY_SCX_SHARED_TREE) &&
+		       !scx_bpf_dsq_nr_queued(cpu + 1);
+	shared = tree_of(LOTTERY_SCX_SHARED_TREE);
+	local = tree_of(cpu + 1);
+	/* Unlocked reads: a task queued meanwhile is as one queued just after. */
+	return shared && local && !*(volatile u32 *)&shared->nr_queued &&
+	       !*(volatile u32 *)&local->nr_queued;
+}
+
+s32 BPF_STRUCT_OPS(lottery_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	struct task_ctx *tctx;
+	bool idle;
+	s32 cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &idle);
+
+	/*
+	 * A waking task that finds an idle CPU with nothing else to draw
+	 * from would win that CPU's draw for sure: it goes straight to the
+	 * CPU's local queue, sparing the wakeup a queue insertion, a kick
+	 * and a draw (the pipe ping-pong's path). Otherwise it only places
+	 * the task; the draw decides.
+	 */
+	if (!idle || fifo_baseline || cpu < 0 || cpu >= nr_cpus || !sole_entrant(cpu))
+		return cpu;
+	tctx = ctx_of(p);
+	if (!tctx || (starve_tgid && p->tgid == starve_tgid))
+		return cpu;
+	tctx->tickets = task_base_tickets(p);
+	if (policy == LOTTERY_SCX_POLICY_STRIDE)
+		stride_rejoin(tctx, home_tree(p), SCX_ENQ_WAKEUP);
+	else
+		count_win(p);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
+	/* A draw with one entrant: counted as one, won by a queued task. */
+	COUNT(dispatches);
+	COUNT(dispatched);
+	return cpu;
 }
 
 void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
@@ -256,7 +321,10 @@ void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
 
 	COUNT(enqueued);
 	if (fifo_baseline) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
+		s32 pid = p->pid;
+
+		if (bpf_map_push_elem(&fifo, &pid, 0))
+			scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
 		return;
 	}
 	if (!tctx || (starve_tgid && p->tgid == starve_tgid)) {
@@ -349,9 +417,7 @@ static __always_inline s32 take_winner(struct ticket_tree *t, u64 r, u64 generat
 static __always_inline bool run_winner(s32 pid, s32 cpu)
 {
 	struct task_struct *p = bpf_task_from_pid(pid);
-	struct lottery_scx_task_stats *stats;
 	struct task_ctx *ctx;
-	u32 key = pid;
 
 	if (!p) {
 		COUNT(stale);
@@ -367,9 +433,7 @@ static __always_inline bool run_winner(s32 pid, s32 cpu)
 		return false;
 	}
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
-	stats = bpf_map_lookup_elem(&task_stats, &key);
-	if (stats)
-		stats->wins++;
+	count_win(p);
 	bpf_task_release(p);
 	COUNT(dispatched);
 	return true;
@@ -377,11 +441,7 @@ static __always_inline bool run_winner(s32 pid, s32 cpu)
 
 static __always_inline void keep_prev(struct task_struct *prev, struct task_ctx *ctx)
 {
-	u32 key = prev->pid;
-	struct lottery_scx_task_stats *stats = bpf_map_lookup_elem(&task_stats, &key);
-
-	if (stats)
-		stats->wins++;
+	count_win(prev);
 	/* With its slice refilled and nothing dispatched, the kernel keeps it running. */
 	scx_bpf_task_set_slice(prev, slice_ns);
 	COUNT(prev_kept);
@@ -480,9 +540,35 @@ static __always_inline void dispatch_stride(s32 cpu, struct task_struct *prev)
 		COUNT(empty);
 }
 
+/* The benchmark's baseline: the head of the FIFO, dispatched as a winner is. */
+static __always_inline void dispatch_fifo(s32 cpu)
+{
+	for (int i = 0; i < DRAW_TRIES; i++) {
+		struct task_struct *p;
+		s32 pid;
+
+		if (bpf_map_pop_elem(&fifo, &pid))
+			return;
+		p = bpf_task_from_pid(pid);
+		if (!p)
+			continue;
+		/* One that may not run here waits in the global DSQ for a CPU that may. */
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
+		else
+			scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, 0);
+		bpf_task_release(p);
+		return;
+	}
+}
+
 void BPF_STRUCT_OPS(lottery_dispatch, s32 cpu, struct task_struct *prev)
 {
-	if (fifo_baseline || cpu < 0 || cpu >= nr_cpus)
+	if (fifo_baseline) {
+		dispatch_fifo(cpu);
+		return;
+	}
+	if (cpu < 0 || cpu >= nr_cpus)
 		return;
 	if (policy == LOTTERY_SCX_POLICY_STRIDE)
 		dispatch_stride(cpu, prev);
