@@ -207,6 +207,33 @@ void ScxScheduler::clear_tickets(std::int32_t id)
 	bpf_map_delete_elem(bpf_map__fd(skel_->bpf->maps.task_tickets), &key);
 }
 
+void ScxScheduler::set_currency(std::int32_t tgid, std::uint32_t currency)
+{
+	__u32 key = tgid;
+	__u32 value = currency;
+	const int fd = bpf_map__fd(skel_->bpf->maps.task_currency);
+	if (currency == 0) {
+		bpf_map_delete_elem(fd, &key);
+		return;
+	}
+	if (bpf_map_update_elem(fd, &key, &value, BPF_ANY))
+		throw ScxError("cannot set the currency of " + std::to_string(tgid) + ": " +
+			       errno_text(errno));
+}
+
+void ScxScheduler::set_funding(std::uint32_t currency, std::uint64_t tickets)
+{
+	__u32 key = currency;
+	__u64 value = tickets;
+	if (bpf_map_update_elem(bpf_map__fd(skel_->bpf->maps.currency_funding), &key, &value, BPF_ANY))
+		throw ScxError("cannot fund currency " + std::to_string(currency) + ": " + errno_text(errno));
+}
+
+std::uint32_t ScxScheduler::max_currency()
+{
+	return LOTTERY_SCX_CURRENCIES - 1;
+}
+
 ScxCounters ScxScheduler::counters() const
 {
 	std::vector<lottery_scx_counters> per_cpu(nr_cpus_);

@@ -83,6 +83,12 @@ public:
 	// the task's own entry wins. Throws ScxError when the map is full.
 	void set_tickets(std::int32_t id, std::uint64_t tickets);
 	void clear_tickets(std::int32_t id);
+	// A process's currency (1 .. max_currency(); 0: none), and what funds
+	// each: the tickets its members hold when all are runnable (their
+	// task_tickets summed). Throws ScxError.
+	void set_currency(std::int32_t tgid, std::uint32_t currency);
+	void set_funding(std::uint32_t currency, std::uint64_t tickets);
+	static std::uint32_t max_currency();
 
 	ScxCounters counters() const;
 	std::vector<ScxTaskStats> task_stats() const;
