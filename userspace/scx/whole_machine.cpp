@@ -152,6 +152,9 @@ int WholeMachineRun::finish(int status)
 	const std::uint64_t draws = last.counters.draws();
 	auto exit = scheduler_->exit_info();
 	const bool ejected = exit && exit->ejected();
+	// The reason first, as an enforced run prints it.
+	if (ejected)
+		err_ << "lottery: " << format_scx_exit_text(*exit) << std::endl;
 	if (config_.json) {
 		out_ << "{\"summary\":" << format_cpu_summary_json(rows, draws) << ",\"policy\":\""
 		     << policy_name(config_.policy) << "\",\"mechanism\":\"kernel\"}\n";
@@ -160,8 +163,6 @@ int WholeMachineRun::finish(int status)
 	} else {
 		out_ << format_cpu_summary_text(rows, draws, nullptr, among);
 	}
-	if (ejected)
-		err_ << "lottery: " << format_scx_exit_text(*exit) << '\n';
 	out_.flush();
 	return ejected ? 1 : status;
 }
