@@ -139,7 +139,8 @@ public:
 	virtual PeriodReport end_period(std::uint64_t period_ns) = 0;
 
 	// Each managed process with the CPU time it received (pid, comm,
-	// cpu_ns); the run adds the tickets and wins.
+	// cpu_ns, and the kernel's wins when it drew); the run adds the
+	// tickets, promised share and its own draws' wins.
 	virtual std::vector<CpuRow> cpu_time() const = 0;
 	// SIGKILL to the commands the run started, and reaps them: a run that
 	// fails to start leaves nothing behind.
