@@ -63,16 +63,25 @@ void KernelMechanism::take_on(std::vector<ManagedEntry> entries)
 		throw EnforcementFailed(e.what());
 	}
 	try {
-		for (auto &entry : managed_) {
-			if (!cpus_.empty())
+		if (!cpus_.empty())
+			for (auto &entry : managed_)
 				entry.process.pin(to_cpu_set(cpus_), guardian_);
-			entry.process.switch_to_sched_ext(guardian_);
-		}
 	} catch (...) {
 		restore_all();
 		throw;
 	}
 	before_ = sample();
+}
+
+// Once their first tickets are in the maps: a task enters the scheduler's
+// tree with the tickets of its enqueue, and one queued with its nice
+// weight while another holds a million would wait for a win that never
+// comes.
+void KernelMechanism::switch_to_sched_ext()
+{
+	switched_ = true;
+	for (auto &entry : managed_)
+		entry.process.switch_to_sched_ext(guardian_);
 }
 
 MechanismDescription KernelMechanism::describe() const
@@ -198,6 +207,8 @@ void KernelMechanism::begin_period(const CandidateSet &table, const RoundResult 
 		if (auto it = written_tickets_.find(tgid); it == written_tickets_.end() || it->second != tickets)
 			scheduler_->set_tickets(tgid, tickets);
 	written_tickets_ = std::move(wanted);
+	if (!switched_)
+		switch_to_sched_ext();
 }
 
 void KernelMechanism::check_running() const

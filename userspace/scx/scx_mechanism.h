@@ -30,7 +30,8 @@ ScxSettings scx_settings(const EnforcedRunConfig &config);
 
 class KernelMechanism final : public EnforcementMechanism {
 public:
-	// Forks the guardian; the scheduler loads in take_on(). cpus: the
+	// Forks the guardian; the scheduler loads in take_on(), the managed
+	// set is switched to SCHED_EXT in the first begin_period(). cpus: the
 	// managed set's, empty to leave their affinity alone. Currencies as
 	// the run funds them (--per-user, --group), so that the kernel funds
 	// only a currency's runnable members.
@@ -62,6 +63,7 @@ private:
 	void write_currencies(const CandidateSet &table);
 	// Throws EnforcementFailed once the kernel has stopped the scheduler.
 	void check_running() const;
+	void switch_to_sched_ext();
 
 	ScxSettings settings_;
 	std::vector<unsigned> cpus_;
@@ -77,6 +79,7 @@ private:
 	std::unordered_map<std::int32_t, std::uint32_t> written_currency_;
 	std::unordered_map<std::uint32_t, std::uint32_t> uid_currency_;
 	ScxSample before_;
+	bool switched_ = false; // the managed set is SCHED_EXT
 	bool detached_ = false;
 };
 

@@ -36,6 +36,7 @@ kill -CONT $a_part
 stop_lottery
 [ $lottery_status -eq 0 ] || { cat /tmp/currency.out.err; fail "lottery exited $lottery_status"; }
 echo "CPU ns in $window s: A busy $1, A part-time $2, B $3"
+echo "lottery's last statistics: $(grep '^{"seconds"' /tmp/currency.out | tail -n 1)"
 [ "$2" -gt 0 ] || fail "A's part-time loop never ran"
 n=$(draws_in_window /tmp/currency.out $(($1 + $2 + $3)) $a_busy $a_part $b_busy)
 echo "$n draws in the window"
