@@ -34,12 +34,14 @@ constexpr std::size_t top_processes = 5; // in each statistics line of the kerne
 
 class EnforcedRun {
 public:
-	EnforcedRun(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
+	EnforcedRun(const EnforcedRunConfig &config, std::uint64_t restore_ms, std::ostream &out,
+		    std::ostream &err)
 		: config_(config), enforce_(config.enforce), out_(out), err_(err),
 		  seed_(config.seed ? *config.seed : std::random_device{}()),
 		  scheduler_(config.policy, seed_), base_tickets_(config.tickets),
 		  tickets_(config.tickets),
-		  signals_(stop_grace_ms(config.period_ms), config.enforce.tickets_file.has_value())
+		  signals_(stop_grace_ms(config.period_ms) + restore_ms,
+			   config.enforce.tickets_file.has_value())
 	{
 	}
 
@@ -346,7 +348,7 @@ int run_enforced(const EnforcedRunConfig &config, const MechanismChoice &mechani
 {
 	// What the user named first (exit 2), then the kernel side (exit 1):
 	// processes are locked by take_on, but nothing is changed before the run.
-	EnforcedRun run(config, out, err);
+	EnforcedRun run(config, mechanism.restore_ms, out, err);
 	if (!run.reload_tickets())
 		return 2;
 	std::vector<ManagedEntry> entries;

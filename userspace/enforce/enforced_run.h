@@ -54,6 +54,9 @@ using MechanismFactory = std::function<std::unique_ptr<EnforcementMechanism>()>;
 struct MechanismChoice {
 	MechanismFactory make;
 	bool needs_snapshots = true;
+	// How long restore_all() may take at most, added to the time a stop
+	// signal has to end the run before it takes its default action.
+	std::uint64_t restore_ms = 0;
 };
 int run_enforced(const EnforcedRunConfig &config, const MechanismChoice &mechanism,
 		 std::ostream &out, std::ostream &err);

@@ -287,6 +287,7 @@ int run_kernel_enforced(const EnforcedRunConfig &config, std::ostream &out, std:
 	}
 	MechanismChoice kernel;
 	kernel.needs_snapshots = false;
+	kernel.restore_ms = scx_detach_ms;
 	kernel.make = [&] {
 		return std::make_unique<KernelMechanism>(scx_settings(config), config.enforce.cpus,
 							 config.enforce.per_user, config.enforce.groups);

@@ -188,7 +188,8 @@ void ScxScheduler::detach()
 	close(link_fd_);
 	link_fd_ = -1;
 	// The kernel disables the scheduler from a worker: wait for ops.exit.
-	for (int i = 0; i < 100 && !exit_info(); ++i)
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(scx_detach_ms);
+	while (!exit_info() && std::chrono::steady_clock::now() < deadline)
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 

@@ -70,6 +70,11 @@ struct ScxExit {
 	std::string kind_name() const;
 };
 
+// What detach() may take: closing the link waits while the kernel switches
+// every task back (hundreds of ms in a loaded TCG VM), then for ops.exit's
+// report. A stop signal's grace period allows for it.
+inline constexpr std::uint64_t scx_detach_ms = 1000;
+
 class ScxScheduler {
 public:
 	// Loads and attaches. Throws ScxError.
@@ -97,7 +102,7 @@ public:
 	std::optional<ScxExit> exit_info() const;
 
 	// Closes the link: the kernel switches every task back to its own
-	// scheduler. Waits up to a second for ops.exit's report.
+	// scheduler. Waits up to scx_detach_ms for ops.exit's report.
 	void detach();
 
 	const ScxSettings &settings() const { return settings_; }

@@ -27,7 +27,8 @@ public:
 	WholeMachineRun(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
 		: config_(config), enforce_(config.enforce), out_(out), err_(err),
 		  tickets_(config.tickets),
-		  signals_(stop_grace_ms(config.period_ms), config.enforce.tickets_file.has_value())
+		  signals_(stop_grace_ms(config.period_ms) + scx_detach_ms,
+			   config.enforce.tickets_file.has_value())
 	{
 	}
 
