@@ -17,6 +17,10 @@
  * Tickets come from userspace (the engine is the authority): a task's own
  * entry in task_tickets, else its process's, else the nice weight table the
  * loader fills from the engine's; cgroup cpu.weight scales them (100 = 1x).
+ * A process in a currency (--group, --per-user) holds a share of the
+ * currency's funding in proportion to its tickets among the currency's
+ * runnable tasks: the currency's active sum is kept as its tasks become
+ * runnable (ops.enqueue) and stop being so (ops.quiescent).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -87,7 +91,9 @@ struct {
 } trees SEC(".maps");
 
 struct task_ctx {
-	u64 tickets;		/* as last enqueued, compensation excluded */
+	u64 tickets;		/* as last enqueued, compensation and currency excluded */
+	u64 cur_tickets;	/* what it adds to its currency's active sum */
+	u32 cur;		/* its currency while runnable, 0: none */
 	u64 comp;		/* compensation factor, LOTTERY_SCX_COMP_UNIT = none */
 	u64 pass;		/* stride */
 	u64 exec_at_running;	/* se.sum_exec_runtime when it last started */
@@ -116,6 +122,23 @@ struct {
 	__type(key, u32);
 	__type(value, struct lottery_scx_task_stats);
 } task_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LOTTERY_SCX_TICKET_ENTRIES);
+	__type(key, u32);
+	__type(value, u32);
+} task_currency SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LOTTERY_SCX_CURRENCIES);
+	__type(key, u32);
+	__type(value, u64);
+} currency_funding SEC(".maps");
+
+/* Per currency, the tickets of its runnable tasks (cur_tickets summed). */
+static u64 currency_active[LOTTERY_SCX_CURRENCIES];
 
 /* cgroup id -> cpu.weight, kept by the cgroup callbacks. */
 struct {
@@ -185,7 +208,55 @@ static __always_inline u64 nice_weight(struct task_struct *p)
 	return nice_tickets[index];
 }
 
-static __always_inline u64 task_base_tickets(struct task_struct *p)
+/* Currencies are below LOTTERY_SCX_CURRENCIES, a power of two: the mask,
+ * at each use (a copy spilled to the stack loses its bounds), is what the
+ * verifier needs to see the index in bounds. */
+#define CURRENCY(c) ((c) & (LOTTERY_SCX_CURRENCIES - 1))
+
+static __always_inline void leave_currency(struct task_ctx *ctx)
+{
+	u32 c = CURRENCY(ctx->cur);
+
+	if (c)
+		__sync_fetch_and_add(&currency_active[CURRENCY(c)], -ctx->cur_tickets);
+	ctx->cur = 0;
+}
+
+/* The runnable task's part in its currency's active sum, as userspace last set it. */
+static __always_inline void join_currency(struct task_struct *p, struct task_ctx *ctx, u64 own)
+{
+	u32 key = p->tgid;
+	u32 *cur = bpf_map_lookup_elem(&task_currency, &key);
+	u32 c = cur ? CURRENCY(*cur) : 0;
+
+	if (c == ctx->cur && own == ctx->cur_tickets)
+		return;
+	leave_currency(ctx);
+	if (!c)
+		return;
+	__sync_fetch_and_add(&currency_active[CURRENCY(c)], own);
+	ctx->cur = c;
+	ctx->cur_tickets = own;
+}
+
+/* Its tickets as the currency values them now: funding * own / active. */
+static __always_inline u64 currency_value(struct task_ctx *ctx)
+{
+	u32 c = CURRENCY(ctx->cur);
+	u64 *funding, active, t = ctx->tickets;
+
+	if (!c)
+		return t;
+	funding = bpf_map_lookup_elem(&currency_funding, &c);
+	active = currency_active[CURRENCY(c)];
+	if (!funding || !*funding || !active)
+		return t;
+	if (t >> 32 || *funding >> 32) /* no overflow, a little rounding */
+		return (t / active ?: 1) * *funding;
+	return t * *funding / active ?: 1;
+}
+
+static __always_inline u64 task_base_tickets(struct task_struct *p, struct task_ctx *ctx)
 {
 	u32 key = p->pid;
 	u64 *override = bpf_map_lookup_elem(&task_tickets, &key);
@@ -196,6 +267,7 @@ static __always_inline u64 task_base_tickets(struct task_struct *p)
 		override = bpf_map_lookup_elem(&task_tickets, &key);
 	}
 	tickets = override ? *override : nice_weight(p);
+	join_currency(p, ctx, tickets);
 	if (cgroup_weights) {
 		struct cgroup *cgrp = scx_bpf_task_cgroup(p);
 		u64 id = cgrp->kn->id;
@@ -213,11 +285,12 @@ static __always_inline struct task_ctx *ctx_of(struct task_struct *p)
 	return bpf_task_storage_get(&task_ctxs, p, 0, 0);
 }
 
-/* What the task holds in the next draw: its tickets, inflated by
- * compensation when it gave up the CPU early last time (Waldspurger 4.5). */
+/* What the task holds in the next draw: its tickets in its currency now,
+ * inflated by compensation when it gave up the CPU early last time
+ * (Waldspurger 4.5). */
 static __always_inline u64 draw_tickets(struct task_ctx *ctx)
 {
-	return ctx->tickets * ctx->comp / LOTTERY_SCX_COMP_UNIT ?: 1;
+	return currency_value(ctx) * ctx->comp / LOTTERY_SCX_COMP_UNIT ?: 1;
 }
 
 /* Wakes a CPU that can run the task, if one idles: it will hold a draw. */
@@ -300,7 +373,7 @@ s32 BPF_STRUCT_OPS(lottery_select_cpu, struct task_struct *p, s32 prev_cpu, u64 
 	tctx = ctx_of(p);
 	if (!tctx || (starve_tgid && p->tgid == starve_tgid))
 		return cpu;
-	tctx->tickets = task_base_tickets(p);
+	tctx->tickets = task_base_tickets(p, tctx);
 	if (policy == LOTTERY_SCX_POLICY_STRIDE)
 		stride_rejoin(tctx, home_tree(p), SCX_ENQ_WAKEUP);
 	else
@@ -317,6 +390,7 @@ void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
 	struct task_ctx *tctx = ctx_of(p);
 	struct ticket_tree *t;
 	s32 tree = home_tree(p);
+	u64 tickets;
 	u32 slot;
 
 	COUNT(enqueued);
@@ -332,7 +406,7 @@ void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
 			scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
 		return; /* a starved task stays queued with us, never drawn */
 	}
-	tctx->tickets = task_base_tickets(p);
+	tctx->tickets = task_base_tickets(p, tctx);
 	if (policy == LOTTERY_SCX_POLICY_STRIDE) {
 		enqueue_stride(p, tctx, tree, enq_flags);
 		wake_a_cpu(p, tree);
@@ -343,8 +417,9 @@ void BPF_STRUCT_OPS(lottery_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, slice_ns, enq_flags);
 		return;
 	}
+	tickets = draw_tickets(tctx); /* map lookups: not under the lock */
 	bpf_spin_lock(&t->lock);
-	slot = tree_insert(t, p->pid, draw_tickets(tctx));
+	slot = tree_insert(t, p->pid, tickets);
 	bpf_spin_unlock(&t->lock);
 	if (!slot) {
 		COUNT(overflow);
@@ -635,7 +710,17 @@ void BPF_STRUCT_OPS(lottery_stopping, struct task_struct *p, bool runnable)
 	if (!stats)
 		return;
 	stats->runtime_ns += ran;
-	stats->tickets = tctx->tickets;
+	stats->tickets = currency_value(tctx);
+}
+
+/* No longer runnable (asleep, exiting, or leaving this scheduler): it no
+ * longer draws on its currency's funding. */
+void BPF_STRUCT_OPS(lottery_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	struct task_ctx *tctx = ctx_of(p);
+
+	if (tctx)
+		leave_currency(tctx);
 }
 
 s32 BPF_STRUCT_OPS(lottery_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -708,6 +793,7 @@ void BPF_STRUCT_OPS(lottery_exit, struct scx_exit_info *ei)
 		.dispatch = (void *)lottery_dispatch,               \
 		.running = (void *)lottery_running,                 \
 		.stopping = (void *)lottery_stopping,               \
+		.quiescent = (void *)lottery_quiescent,             \
 		.init_task = (void *)lottery_init_task,             \
 		.cgroup_init = (void *)lottery_cgroup_init,         \
 		.cgroup_exit = (void *)lottery_cgroup_exit,         \

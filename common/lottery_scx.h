@@ -11,7 +11,7 @@
 #ifndef LOTTERY_SCX_H
 #define LOTTERY_SCX_H
 
-#define LOTTERY_SCX_ABI_VERSION 1
+#define LOTTERY_SCX_ABI_VERSION 2
 
 /*
  * Task slots per ticket tree, a power of two: a tree holds at most
@@ -36,6 +36,14 @@
 
 /* Map `task_tickets`: __u32 tid or tgid -> __u64 tickets, written by userspace. */
 #define LOTTERY_SCX_TICKET_ENTRIES 65536
+/*
+ * Currencies (--group, --per-user): map `task_currency`, __u32 tgid -> __u32
+ * currency (1 .. LOTTERY_SCX_CURRENCIES - 1; 0 is none), and array
+ * `currency_funding`, currency -> __u64 tickets, written by userspace. A
+ * member's tickets in task_tickets are its value when every member is
+ * runnable; the kernel divides the funding among the runnable ones.
+ */
+#define LOTTERY_SCX_CURRENCIES 256
 /* Map `task_stats`: __u32 tid -> struct lottery_scx_task_stats (LRU). */
 #define LOTTERY_SCX_STAT_ENTRIES 16384
 
@@ -55,7 +63,7 @@ struct lottery_scx_counters {
 struct lottery_scx_task_stats {
 	__u64 wins;
 	__u64 runtime_ns;	/* while this scheduler ran it */
-	__u64 tickets;		/* at its last enqueue, compensation excluded */
+	__u64 tickets;		/* as it last ran: in its currency's value, compensation excluded */
 	__u32 tgid;
 	__u32 reserved;
 };

@@ -2,10 +2,13 @@
 #include "enforce_command.h"
 
 #include <algorithm>
+#include <unistd.h>
 
 #include "enforce_setup.h"
 #include "enforced_run.h"
 #include "option_values.h"
+#include "scx_mechanism.h"
+#include "whole_machine.h"
 
 namespace lottery {
 
@@ -26,6 +29,20 @@ std::vector<std::int32_t> named_pids(const CliOptions &options)
 					 " is in no --group: with groups, name every process in one");
 	}
 	return pids;
+}
+
+// --mechanism auto is the kernel scheduler when the kernel has sched_ext.
+bool use_kernel_mechanism(const EnforceOptions &enforce)
+{
+	switch (enforce.mechanism) {
+	case Mechanism::Kernel:
+		return true;
+	case Mechanism::Signals:
+		return false;
+	case Mechanism::Auto:
+		break;
+	}
+	return enforce.whole_machine || access("/sys/kernel/sched_ext", F_OK) == 0;
 }
 
 } // namespace
@@ -50,7 +67,13 @@ int run_enforced_command(const CliOptions &options, std::ostream &out, std::ostr
 	config.debug = options.debug;
 	config.backend = options.backend;
 	config.backend_options = options.backend_options;
-	return run_enforced(config, out, err);
+	if (!use_kernel_mechanism(options.enforce))
+		return run_enforced(config, out, err);
+	if (options.seed)
+		throw UsageError("--seed does not apply to the kernel scheduler, whose draws use the "
+				 "kernel's random numbers (--mechanism signals takes a seed)");
+	return options.enforce.whole_machine ? run_whole_machine(config, out, err)
+					     : run_kernel_enforced(config, out, err);
 }
 
 } // namespace lottery

@@ -4,7 +4,6 @@
 
 #include "cli_options.h"
 #include "enforce_command.h"
-#include "kernel_loop.h"
 #include "round_loop.h"
 
 int main(int argc, char **argv)
@@ -16,8 +15,6 @@ int main(int argc, char **argv)
 			std::cout << *options.early_exit_text;
 			return 0;
 		}
-		if (options.enforce.enabled && use_kernel_mechanism(options))
-			return run_kernel_scheduler(options, std::cout, std::cerr);
 		if (options.enforce.enabled)
 			return run_enforced_command(options, std::cout, std::cerr);
 		return run_rounds(options, std::cout, std::cerr);

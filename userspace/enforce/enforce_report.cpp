@@ -45,12 +45,12 @@ void add_wins(std::vector<CpuRow> &rows, const WinTally &tally)
 }
 
 std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds,
-				    const WinTally *tally)
+				    const WinTally *tally, const std::string &among)
 {
 	const std::uint64_t total = total_cpu(rows);
 	std::string out = "summary: " + std::to_string(rounds) + " rounds, " +
-			  text::fixed(static_cast<double>(total) / 1e9, 2) +
-			  " s of CPU time among the managed processes\n";
+			  text::fixed(static_cast<double>(total) / 1e9, 2) + " s of CPU time among " +
+			  among + "\n";
 	out += pad_left("PID", 7) + " " + pad_right("COMM", 16) + " " + pad_left("TICKETS", 11) +
 	       " " + pad_left("WINS", 8) + " " + pad_left("CPU_S", 9) + " " + pad_left("CPU%", 6) +
 	       " " + pad_left("PROMISED%", 9) + "\n";

@@ -25,12 +25,13 @@ struct CpuRow {
 // sorts by pid.
 void add_wins(std::vector<CpuRow> &rows, const WinTally &tally);
 
-// PID COMM TICKETS WINS CPU_S CPU% PROMISED%, CPU% out of all managed
-// processes' CPU time.
+// PID COMM TICKETS WINS CPU_S CPU% PROMISED%, CPU% out of the rows' CPU
+// time: "summary: N rounds, S s of CPU time among <among>".
 // With a tally (a run that drew), the lost line of format_lost_summary_text
 // follows the table.
 std::string format_cpu_summary_text(const std::vector<CpuRow> &rows, std::uint64_t rounds,
-				    const WinTally *tally = nullptr);
+				    const WinTally *tally = nullptr,
+				    const std::string &among = "the managed processes");
 
 // {"rounds":N,"tasks":[{"pid":..,"comm":"..","tickets":..,"wins":..,
 //  "promised_share":..,"cpu_ns":..,"cpu_share":..}],

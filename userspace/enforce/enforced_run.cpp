@@ -11,6 +11,7 @@
 
 #include "enforce_report.h"
 #include "enforce_setup.h"
+#include "kernel_period.h"
 #include "launcher.h"
 #include "mechanism.h"
 #include "proc_reader.h"
@@ -29,20 +30,23 @@ std::string managed_count(std::size_t count)
 	return std::to_string(count) + (count == 1 ? " managed process" : " managed processes");
 }
 
-using MechanismFactory = std::function<std::unique_ptr<EnforcementMechanism>()>;
+constexpr std::size_t top_processes = 5; // in each statistics line of the kernel's draws
 
 class EnforcedRun {
 public:
-	EnforcedRun(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
+	EnforcedRun(const EnforcedRunConfig &config, std::uint64_t restore_ms, std::ostream &out,
+		    std::ostream &err)
 		: config_(config), enforce_(config.enforce), out_(out), err_(err),
 		  seed_(config.seed ? *config.seed : std::random_device{}()),
 		  scheduler_(config.draw_policy, seed_), base_tickets_(config.tickets),
 		  tickets_(config.tickets),
-		  signals_(stop_grace_ms(config.period_ms), config.enforce.tickets_file.has_value())
+		  signals_(stop_grace_ms(config.period_ms) + restore_ms,
+			   config.enforce.tickets_file.has_value())
 	{
 	}
 
-	int run(SnapshotSource &source, std::vector<ManagedEntry> entries,
+	// source: null when the mechanism needs no snapshots (the kernel draws).
+	int run(SnapshotSource *source, std::vector<ManagedEntry> entries,
 		const MechanismFactory &make_mechanism);
 	// Reads the tickets file, if there is one; false (and the reason on
 	// err) when it cannot be used.
@@ -54,12 +58,14 @@ private:
 	// mechanism says the period may end.
 	bool wait(std::uint64_t deadline);
 	void drop_exited();
-	CandidateSet ticket_table(SnapshotSource &source);
-	bool play_period(SnapshotSource &source);
+	CandidateSet ticket_table(SnapshotSource *source);
+	bool play_period(SnapshotSource *source);
 	bool play_kernel_period(CandidateSet set);
+	void print_start(const SnapshotSource *source);
 	void record_usage(const PeriodReport &report);
 	// Periods with a draw: --rounds counts these.
 	std::uint64_t periods_played() const;
+	void finish_kernel_summary(std::vector<CpuRow> &rows);
 	int finish(int status);
 
 	const EnforcedRunConfig &config_;
@@ -78,6 +84,7 @@ private:
 	std::optional<int> first_command_status_;
 	bool stopped_ = false;
 	std::uint64_t kernel_periods_ = 0;
+	KernelTally kernel_tally_;
 };
 
 bool EnforcedRun::reload_tickets()
@@ -99,14 +106,22 @@ bool EnforcedRun::reload_tickets()
 bool EnforcedRun::wait(std::uint64_t deadline)
 {
 	// Fine enough to see a winner block well before its quantum ends, and
-	// a woken loser before it has run long: a few /proc reads a tick.
-	const std::uint64_t tick = std::clamp<std::uint64_t>(config_.period_ms * 50000ULL,
-							     1000000ULL, 5000000ULL);
+	// a woken loser before it has run long: a few /proc reads a tick. The
+	// kernel's draws need no watching: an ejection is seen within 100 ms.
+	const std::uint64_t tick = mechanism_->draws_in_userspace()
+					   ? std::clamp<std::uint64_t>(config_.period_ms * 50000ULL,
+								       1000000ULL, 5000000ULL)
+					   : 100000000ULL;
 	for (std::uint64_t now = monotonic_ns(); now < deadline; now = monotonic_ns()) {
 		int sig = signals_.wait_until(std::min(deadline, now + tick));
 		if (sig == SIGHUP && enforce_.tickets_file) {
-			if (reload_tickets())
+			if (reload_tickets()) {
 				note("lottery: reread " + *enforce_.tickets_file);
+				// The kernel draws all the time: it gets the new
+				// tickets now, in a new period.
+				if (!mechanism_->draws_in_userspace())
+					break;
+			}
 		} else if (sig != 0) {
 			stopped_ = true;
 			return false;
@@ -127,17 +142,18 @@ void EnforcedRun::drop_exited()
 		note(line + "; " + managed_count(mechanism_->size()) + " left");
 		if (gone.pid == first_command_)
 			first_command_status_ = gone.exit_code;
-		gone_.push_back(CpuRow{gone.pid, gone.comm, 0, 0, 0, gone.runtime_ns});
+		gone_.push_back(CpuRow{gone.pid, gone.comm, 0, gone.wins, 0, gone.runtime_ns});
 	}
 }
 
 // The managed processes that take part in this period, each with its
 // tickets after currencies (compensation is the scheduler's to add).
-CandidateSet EnforcedRun::ticket_table(SnapshotSource &source)
+CandidateSet EnforcedRun::ticket_table(SnapshotSource *source)
 {
 	CandidateFilter filter;
 	filter.include_realtime = true; // named by the user: drawn like the others
-	CandidateSet set = select_candidates(mechanism_->wanting(source.take_snapshot()), filter, tickets_);
+	CandidateSet set = select_candidates(mechanism_->wanting(source ? source->take_snapshot() : Snapshot{}),
+					     filter, tickets_);
 	if (enforce_.per_user)
 		set = fund_per_user(set);
 	else if (!enforce_.groups.empty())
@@ -146,7 +162,7 @@ CandidateSet EnforcedRun::ticket_table(SnapshotSource &source)
 }
 
 // One period; false when the run should end.
-bool EnforcedRun::play_period(SnapshotSource &source)
+bool EnforcedRun::play_period(SnapshotSource *source)
 {
 	drop_exited();
 	if (mechanism_->size() == 0) {
@@ -197,9 +213,15 @@ bool EnforcedRun::play_kernel_period(CandidateSet set)
 	PeriodReport report = mechanism_->end_period(period_ns);
 	record_usage(report);
 	++kernel_periods_;
-	// The statistics line from report.counters is the kernel mechanism's
-	// to add (issue 12).
-	return go_on;
+	kernel_tally_.record(report.counters);
+	if (!report.draws)
+		return go_on;
+	kernel_tally_.record_draws(report.draws->draws);
+	if (!go_on)
+		return false; // stopped: the summary follows
+	out_ << format_kernel_period_line(*report.draws, report.counters, top_processes, config_.json)
+	     << std::endl;
+	return true;
 }
 
 void EnforcedRun::record_usage(const PeriodReport &report)
@@ -214,6 +236,20 @@ std::uint64_t EnforcedRun::periods_played() const
 	return mechanism_->draws_in_userspace() ? scheduler_.rounds() : kernel_periods_;
 }
 
+// The kernel's wins and CPU time; rounds are its draws; no seed.
+void EnforcedRun::finish_kernel_summary(std::vector<CpuRow> &rows)
+{
+	kernel_tally_.fill(rows);
+	if (config_.json) {
+		out_ << "{\"summary\":" << format_cpu_summary_json(rows, kernel_tally_.draws())
+		     << ",\"draw_policy\":\"" << draw_policy_name(config_.draw_policy) << "\",\"mechanism\":\"kernel\"}\n";
+		if (std::string closing = mechanism_->closing_json(); !closing.empty())
+			out_ << closing << '\n';
+	} else {
+		out_ << format_cpu_summary_text(rows, kernel_tally_.draws());
+	}
+}
+
 int EnforcedRun::finish(int status)
 {
 	std::vector<CpuRow> rows = gone_;
@@ -222,20 +258,37 @@ int EnforcedRun::finish(int status)
 	const auto restored = mechanism_->restore_all();
 	if (restored.count > 0)
 		note("lottery: restored " + managed_count(restored.count) + ": " + restored.how);
-	add_wins(rows, tally_);
-	if (config_.json)
-		out_ << "{\"summary\":" << format_cpu_summary_json(rows, scheduler_.rounds(), &tally_)
-		     << ",\"draw_policy\":\"" << draw_policy_name(config_.draw_policy)
-		     << "\",\"seed\":" << seed_ << "}\n";
-	else
-		out_ << format_cpu_summary_text(rows, scheduler_.rounds(), &tally_);
+	if (!mechanism_->draws_in_userspace()) {
+		finish_kernel_summary(rows);
+	} else {
+		add_wins(rows, tally_);
+		if (config_.json)
+			out_ << "{\"summary\":" << format_cpu_summary_json(rows, scheduler_.rounds(), &tally_)
+			     << ",\"draw_policy\":\"" << draw_policy_name(config_.draw_policy) << "\",\"seed\":" << seed_
+			     << "}\n";
+		else
+			out_ << format_cpu_summary_text(rows, scheduler_.rounds(), &tally_);
+	}
 	out_.flush();
 	if (status == 0 && !stopped_ && first_command_ && mechanism_->size() == 0)
 		return first_command_status_.value_or(0);
 	return status;
 }
 
-int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
+void EnforcedRun::print_start(const SnapshotSource *source)
+{
+	const MechanismDescription described = mechanism_->describe();
+	out_ << "lottery: enforcing " << described.where << " for " << managed_count(mechanism_->size())
+	     << ": ";
+	if (source)
+		out_ << "backend " << source->name() << ", ";
+	out_ << "every " << config_.period_ms << " ms, policy " << draw_policy_name(config_.draw_policy);
+	if (mechanism_->draws_in_userspace())
+		out_ << ", seed " << seed_;
+	out_ << ", " << described.safeguard << "\n";
+}
+
+int EnforcedRun::run(SnapshotSource *source, std::vector<ManagedEntry> entries,
 		     const MechanismFactory &make_mechanism)
 {
 	// A stopped agent would leave the held processes stopped for as long
@@ -273,13 +326,8 @@ int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 		throw;
 	}
 
-	if (!config_.json) {
-		const MechanismDescription described = mechanism_->describe();
-		out_ << "lottery: enforcing " << described.where << " for "
-		     << managed_count(mechanism_->size()) << ": backend " << source.name() << ", every "
-		     << config_.period_ms << " ms, policy " << draw_policy_name(config_.draw_policy)
-		     << ", seed " << seed_ << ", " << described.safeguard << "\n";
-	}
+	if (!config_.json)
+		print_start(source);
 
 	int status = 0;
 	try {
@@ -295,11 +343,12 @@ int EnforcedRun::run(SnapshotSource &source, std::vector<ManagedEntry> entries,
 
 } // namespace
 
-int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
+int run_enforced(const EnforcedRunConfig &config, const MechanismChoice &mechanism,
+		 std::ostream &out, std::ostream &err)
 {
 	// What the user named first (exit 2), then the kernel side (exit 1):
 	// processes are locked by take_on, but nothing is changed before the run.
-	EnforcedRun run(config, out, err);
+	EnforcedRun run(config, mechanism.restore_ms, out, err);
 	if (!run.reload_tickets())
 		return 2;
 	std::vector<ManagedEntry> entries;
@@ -309,16 +358,15 @@ int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostrea
 		err << "lottery: " << e.what() << '\n';
 		return 2;
 	}
-	std::unique_ptr<SnapshotSource> source =
-		open_source_or_explain(config.backend, config.backend_options, err);
-	if (!source)
-		return 1;
+	std::unique_ptr<SnapshotSource> source;
+	if (mechanism.needs_snapshots) {
+		source = open_source_or_explain(config.backend, config.backend_options, err);
+		if (!source)
+			return 1;
+	}
 
 	try {
-		return run.run(*source, std::move(entries), [&] {
-			return std::make_unique<SignalMechanism>(config.cpus,
-								 config.period_ms * 1000000ULL);
-		});
+		return run.run(source.get(), std::move(entries), mechanism.make);
 	} catch (const LaunchError &e) {
 		err << "lottery: " << e.what() << '\n';
 		return 127;
@@ -326,6 +374,15 @@ int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostrea
 		err << "lottery: " << e.what() << '\n';
 		return 1;
 	}
+}
+
+int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err)
+{
+	MechanismChoice signals;
+	signals.make = [&] {
+		return std::make_unique<SignalMechanism>(config.cpus, config.period_ms * 1000000ULL);
+	};
+	return run_enforced(config, signals, out, err);
 }
 
 } // namespace lottery

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "enforce_options.h"
 #include "scheduler.h"
+#include "mechanism.h"
 #include "snapshot_source.h"
 #include "tickets.h"
 
@@ -40,6 +43,22 @@ struct EnforcedRunConfig {
 // managed or the tickets file cannot be read, 127 when a command cannot
 // run, and with `lottery run` whose commands all ended, the first
 // command's exit code.
+// With the signal mechanism (signal_mechanism.h) on config.cpus.
 int run_enforced(const EnforcedRunConfig &config, std::ostream &out, std::ostream &err);
+
+using MechanismFactory = std::function<std::unique_ptr<EnforcementMechanism>()>;
+
+// Another mechanism: made once the named processes are taken on, before
+// any command is forked. Without snapshots (the kernel sees who runs), no
+// backend is opened.
+struct MechanismChoice {
+	MechanismFactory make;
+	bool needs_snapshots = true;
+	// How long restore_all() may take at most, added to the time a stop
+	// signal has to end the run before it takes its default action.
+	std::uint64_t restore_ms = 0;
+};
+int run_enforced(const EnforcedRunConfig &config, const MechanismChoice &mechanism,
+		 std::ostream &out, std::ostream &err);
 
 } // namespace lottery

@@ -21,7 +21,9 @@ void account(ManagedEntry &entry, const ManagedProcess::Activity &activity)
 			std::max(entry.runtime_ns, activity.runtime_ns - entry.runtime_at_start);
 }
 
-std::optional<int> reap(const ManagedEntry &entry)
+} // namespace
+
+std::optional<int> reap_child(const ManagedEntry &entry)
 {
 	if (!entry.child)
 		return std::nullopt;
@@ -31,7 +33,16 @@ std::optional<int> reap(const ManagedEntry &entry)
 	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 }
 
-} // namespace
+void kill_children(std::vector<ManagedEntry> &managed)
+{
+	for (auto &entry : managed) {
+		if (!entry.child)
+			continue;
+		pidfd_signal(entry.process.pidfd(), SIGKILL);
+		siginfo_t info;
+		waitid(P_PIDFD, entry.process.pidfd(), &info, WEXITED);
+	}
+}
 
 Enforcer::Enforcer(std::vector<ManagedEntry> managed, const cpu_set_t &cpus, Guardian &guardian)
 	: managed_(std::move(managed)), cpus_(cpus), guardian_(guardian)
@@ -73,7 +84,7 @@ std::vector<DroppedProcess> Enforcer::drop_exited()
 			++it;
 			continue;
 		}
-		dropped.push_back(DroppedProcess{process.pid(), process.comm(), reap(*it), it->runtime_ns});
+		dropped.push_back(DroppedProcess{process.pid(), process.comm(), reap_child(*it), it->runtime_ns});
 		guardian_.drop(process.pid());
 		it = managed_.erase(it);
 	}
@@ -171,13 +182,7 @@ std::vector<TaskUsage> Enforcer::end_quantum(std::uint64_t quantum_ns)
 
 void Enforcer::kill_children()
 {
-	for (auto &entry : managed_) {
-		if (!entry.child)
-			continue;
-		pidfd_signal(entry.process.pidfd(), SIGKILL);
-		siginfo_t info;
-		waitid(P_PIDFD, entry.process.pidfd(), &info, WEXITED);
-	}
+	lottery::kill_children(managed_);
 }
 
 std::size_t Enforcer::restore_all()

@@ -79,4 +79,11 @@ private:
 	bool restored_ = false;
 };
 
+// A command of `lottery run` that exited: its exit code (128 + signal when
+// killed), reaped; nullopt for a process it did not start.
+std::optional<int> reap_child(const ManagedEntry &entry);
+
+// SIGKILL to the processes `lottery run` started, and reaps them.
+void kill_children(std::vector<ManagedEntry> &managed);
+
 } // namespace lottery

@@ -14,6 +14,8 @@
 //   period_may_end()            polled every few ms until the period is over
 //   end_period(period_ns)       what happened: compensation, kernel counters
 //
+// --rounds counts the periods with a draw, in the run or in the kernel.
+//
 // Two kinds of mechanism fit it:
 // - Userspace draws (draws_in_userspace(), today's SignalMechanism): the
 //   run draws winners_per_draw() winners each period and hands them to
@@ -62,6 +64,7 @@ struct DroppedProcess {
 	std::string comm;
 	std::optional<int> exit_code; // for our own children
 	std::uint64_t runtime_ns = 0;
+	std::uint64_t wins = 0; // the kernel's, when it drew
 };
 
 // How much of its period a task used: a winner that blocked early earns
@@ -72,20 +75,36 @@ struct TaskUsage {
 	std::uint64_t period_ns = 0;
 };
 
-// A kernel-side draw's count for one task over the period.
+// A kernel-side draw's count for one managed process over the period,
+// summed over its threads.
 struct TaskCounters {
 	std::int32_t pid = 0;
+	std::string comm;
+	std::uint64_t tickets = 0; // as the kernel last drew them, its threads' summed
 	std::uint64_t wins = 0;
 	std::uint64_t cpu_ns = 0;
+};
+
+// The kernel's draws over the period, for the statistics line.
+struct KernelDraws {
+	double seconds = 0;
+	std::uint64_t draws = 0;
+	std::uint64_t queued = 0;	   // the most a CPU could draw from, at its last dispatch
+	std::uint64_t retries = 0;
+	std::uint64_t overflow = 0;
+	double dispatch_ns = 0;		   // per call; 0 without BPF run-time statistics
+	double enqueue_ns = 0;
 };
 
 struct PeriodReport {
 	std::vector<TaskUsage> usage;	     // for compensation, when it is on
 	std::vector<TaskCounters> counters; // empty when the run drew
+	std::optional<KernelDraws> draws;   // when the kernel drew
 };
 
 // For the start line: "lottery: enforcing <where> for N managed processes:
-// backend ..., seed S, <safeguard>".
+// backend ..., seed S, <safeguard>" (no backend or seed when the kernel
+// draws).
 struct MechanismDescription {
 	std::string where;     // "on CPU 0"
 	std::string safeguard; // "guardian pid 1234"
@@ -120,7 +139,8 @@ public:
 	virtual PeriodReport end_period(std::uint64_t period_ns) = 0;
 
 	// Each managed process with the CPU time it received (pid, comm,
-	// cpu_ns); the run adds the tickets and wins.
+	// cpu_ns, and the kernel's wins when it drew); the run adds the
+	// tickets, promised share and its own draws' wins.
 	virtual std::vector<CpuRow> cpu_time() const = 0;
 	// SIGKILL to the commands the run started, and reaps them: a run that
 	// fails to start leaves nothing behind.
@@ -133,6 +153,9 @@ public:
 		std::string how;
 	};
 	virtual Restored restore_all() = 0;
+	// With --json, a line after the summary (the kernel's exit info), or
+	// empty.
+	virtual std::string closing_json() const { return {}; }
 };
 
 } // namespace lottery

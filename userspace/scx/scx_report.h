@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-// What the kernel scheduler's run prints: a line every interval (draws per
-// second, tasks queued, the top processes' wins and CPU time against the
-// share their tickets promise) and, at the end, the summary. Pure
-// formatting of samples: the loader reads them, this turns them into text.
+// The kernel scheduler's counters as a run reports them: samples of the
+// loader's maps, the period between two (which kernel_period.h prints), the
+// whole machine's summary rows and the kernel's exit info.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "enforce_report.h"
+#include "mechanism.h"
 #include "scx_scheduler.h"
 
 namespace lottery {
@@ -50,20 +50,16 @@ struct ScxSample {
 	std::vector<ScxProcess> processes;
 };
 
-// The interval between two samples, as one line: the `top` processes by
-// CPU time in it, each with its CPU share and promised share among the
-// processes that ran in it.
-std::string format_scx_interval_text(const ScxSample &before, const ScxSample &now,
-				     std::size_t top);
-std::string format_scx_interval_json(const ScxSample &before, const ScxSample &now,
-				     std::size_t top);
+// What the kernel's draws did between two samples: the draws, and each
+// process's wins and CPU time in the interval (its tickets as of now).
+PeriodReport period_between(const ScxSample &before, const ScxSample &now);
 
 // The summary's rows: every process that ran (restricted to `only`, when
 // not empty), promised share from its tickets.
 std::vector<CpuRow> scx_summary_rows(const std::vector<ScxProcess> &processes,
 				     const std::vector<std::int32_t> &only);
 
-// "lottery: the kernel ejected the scheduler: runnable task stall (...)"
+// "the kernel ejected the scheduler: runnable task stall (...)"
 std::string format_scx_exit_text(const ScxExit &exit);
 std::string format_scx_exit_json(const ScxExit &exit);
 

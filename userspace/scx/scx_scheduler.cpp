@@ -207,7 +207,8 @@ void ScxScheduler::detach()
 	}
 	link_fd_ = -1;
 	// The kernel disables the scheduler from a worker: wait for ops.exit.
-	for (int i = 0; i < 100 && !exit_info(); ++i)
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(scx_detach_ms);
+	while (!exit_info() && std::chrono::steady_clock::now() < deadline)
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
@@ -224,6 +225,33 @@ void ScxScheduler::clear_tickets(std::int32_t id)
 {
 	__u32 key = id;
 	bpf_map_delete_elem(bpf_map__fd(skel_->bpf->maps.task_tickets), &key);
+}
+
+void ScxScheduler::set_currency(std::int32_t tgid, std::uint32_t currency)
+{
+	__u32 key = tgid;
+	__u32 value = currency;
+	const int fd = bpf_map__fd(skel_->bpf->maps.task_currency);
+	if (currency == 0) {
+		bpf_map_delete_elem(fd, &key);
+		return;
+	}
+	if (bpf_map_update_elem(fd, &key, &value, BPF_ANY))
+		throw ScxError("cannot set the currency of " + std::to_string(tgid) + ": " +
+			       errno_text(errno));
+}
+
+void ScxScheduler::set_funding(std::uint32_t currency, std::uint64_t tickets)
+{
+	__u32 key = currency;
+	__u64 value = tickets;
+	if (bpf_map_update_elem(bpf_map__fd(skel_->bpf->maps.currency_funding), &key, &value, BPF_ANY))
+		throw ScxError("cannot fund currency " + std::to_string(currency) + ": " + errno_text(errno));
+}
+
+std::uint32_t ScxScheduler::max_currency()
+{
+	return LOTTERY_SCX_CURRENCIES - 1;
 }
 
 ScxCounters ScxScheduler::counters() const

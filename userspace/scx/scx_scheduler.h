@@ -70,6 +70,11 @@ struct ScxExit {
 	std::string kind_name() const;
 };
 
+// What detach() may take: closing the link waits while the kernel switches
+// every task back (hundreds of ms in a loaded TCG VM), then for ops.exit's
+// report. A stop signal's grace period allows for it.
+inline constexpr std::uint64_t scx_detach_ms = 1000;
+
 class ScxScheduler {
 public:
 	// Loads and attaches. Throws ScxError.
@@ -83,6 +88,12 @@ public:
 	// the task's own entry wins. Throws ScxError when the map is full.
 	void set_tickets(std::int32_t id, std::uint64_t tickets);
 	void clear_tickets(std::int32_t id);
+	// A process's currency (1 .. max_currency(); 0: none), and what funds
+	// each: the tickets its members hold when all are runnable (their
+	// task_tickets summed). Throws ScxError.
+	void set_currency(std::int32_t tgid, std::uint32_t currency);
+	void set_funding(std::uint32_t currency, std::uint64_t tickets);
+	static std::uint32_t max_currency();
 
 	ScxCounters counters() const;
 	std::vector<ScxTaskStats> task_stats() const;
@@ -91,7 +102,7 @@ public:
 	std::optional<ScxExit> exit_info() const;
 
 	// Closes the link: the kernel switches every task back to its own
-	// scheduler. Waits up to a second for ops.exit's report.
+	// scheduler. Waits up to scx_detach_ms for ops.exit's report.
 	void detach();
 
 	const ScxSettings &settings() const { return settings_; }

@@ -3,9 +3,12 @@
 #   5, 10, 20, one pair per CPU per window, tickets changed between windows
 #   through --tickets-file and SIGHUP;
 # - default tickets: nice 0 against nice 5 share a CPU 1024:335 (the kernel's
-#   sched_prio_to_weight), and three loops at 30:20:10 share one 3:2:1;
+#   sched_prio_to_weight), a SCHED_IDLE loop beside them holds the kernel's
+#   idle weight (WEIGHT_IDLEPRIO, 3), not its nice value's, and three loops
+#   at 30:20:10 share one 3:2:1;
 # - partial mode: the managed tasks are SCHED_EXT, no other task ever is, and
-#   each gets its own policy back at the end (one was SCHED_BATCH).
+#   each gets its own policy back at the end (one was SCHED_BATCH, one
+#   SCHED_IDLE).
 # Tasks not measured in a window are stopped (SIGSTOP), so they take no part.
 # Until the scheduler runs they sit at nice 19, so that the loader (whose
 # verification is CPU-bound) is not slowed tenfold by them; tickets come from
@@ -45,13 +48,16 @@ spawn_at_nice 19 300 1
 n0=$spawned_pid
 spawn_at_nice 19 300 1
 n5=$spawned_pid
+spawn_at_nice 0 300 1
+idle=$spawned_pid
 three=
 for t in 30 20 10; do
 	spawn_at_nice 19 300 0
 	three="$three $spawned_pid"
 done
-later="$n0 $n5 $three"
+later="$n0 $n5 $idle $three"
 chrt --batch -p 0 $n0 || fail "chrt --batch of pid $n0 failed"
+chrt --idle -p 0 $idle || fail "chrt --idle of pid $idle failed"
 
 # The tickets of the window's pairs, and of the three; nice 0:5 keep theirs.
 tickets=/tmp/lottery.tickets
@@ -116,11 +122,12 @@ done
 check_policies
 echo "partial mode: $(echo $all $later | wc -w) managed tasks SCHED_EXT, no other thread"
 
-# The last window: nice 0:5 on CPU 1, 30:20:10 on CPU 0.
+# The last window: nice 0:5 and SCHED_IDLE on CPU 1, 30:20:10 on CPU 0.
 kill -STOP $all
 kill -CONT $later
 sleep 0.5
-set -- $(cpu_over_window $n0 $n5 $three)
+set -- $(cpu_over_window $n0 $n5 $three $idle)
+idle_ns=$6
 kill -CONT $all
 stop_lottery
 [ $lottery_status -eq 0 ] || { cat /tmp/lottery.out.err; fail "lottery exited $lottery_status"; }
@@ -137,6 +144,11 @@ n=$(draws_in_window /tmp/lottery.out $(($1 + $2)) $n0 $n5)
 p=$(awk 'BEGIN { print 1024 / (1024 + 335) }')
 echo "nice 0:5: $n draws"
 check_share "lottery nice 0:5" $p $1 $2 "$(lottery_bound $p $n)"
+# At its nice value's weight (1024) it would take 43% of the CPU.
+n=$(draws_in_window /tmp/lottery.out $(($1 + $2 + idle_ns)) $n0 $n5 $idle)
+p=$(awk 'BEGIN { print 3 / (3 + 1024 + 335) }')
+echo "SCHED_IDLE beside nice 0:5: $n draws"
+check_share "lottery SCHED_IDLE" $p $idle_ns $(($1 + $2)) "$(lottery_bound $p $n)"
 shift 2
 n=$(draws_in_window /tmp/lottery.out $(($1 + $2 + $3)) $three)
 echo "30:20:10: $n draws"
@@ -150,4 +162,5 @@ for pid in $all $n5 $three; do
 	[ "$(policy_of $pid)" = $SCHED_NORMAL ] || fail "pid $pid has policy $(policy_of $pid) after lottery"
 done
 [ "$(policy_of $n0)" = $SCHED_BATCH ] || fail "pid $n0 has policy $(policy_of $n0) after lottery, not SCHED_BATCH"
+[ "$(policy_of $idle)" = $SCHED_IDLE ] || fail "pid $idle has policy $(policy_of $idle) after lottery, not SCHED_IDLE"
 echo "after lottery: every managed task has its own policy back"
