@@ -15,7 +15,7 @@
 # CPU time is checked too, with 0.05 more: under TCG, it seems, a loop kept for
 # another slice (it won the draw that followed its own) runs longer than
 # one switched in, and A's one loop is kept three times as often as each of
-# B's (0.48-0.55 of the CPU for A, 0.47-0.50 of the wins, in the README's runs).
+# B's (0.48-0.55 of the CPU for A, 0.47-0.52 of the wins, in the README's runs).
 # Tickets multiplied by cpu.weight (the way before) would give A a quarter.
 . /vmtest/lib.sh
 . /vmtest/scx.sh
