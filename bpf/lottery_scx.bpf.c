@@ -16,11 +16,16 @@
  *
  * Tickets come from userspace (the engine is the authority): a task's own
  * entry in task_tickets, else its process's, else the nice weight table the
- * loader fills from the engine's; cgroup cpu.weight scales them (100 = 1x).
- * A process in a currency (--group, --per-user) holds a share of the
- * currency's funding in proportion to its tickets among the currency's
- * runnable tasks: the currency's active sum is kept as its tasks become
- * runnable (ops.enqueue) and stop being so (ops.quiescent).
+ * loader fills from the engine's.
+ * A process in a currency holds a share of the currency's funding in
+ * proportion to its tickets among the currency's runnable tasks: the
+ * currency's active sum is kept as its tasks become runnable (ops.enqueue)
+ * and stop being so (ops.quiescent). A currency is userspace's (--group,
+ * --per-user, funded by the engine) or else, with cgroup weights on, the
+ * task's own cgroup, funded by its cpu.weight as CFS funds a group entity
+ * (100 = one nice-0 task): cgroups of equal weight get equal CPU whatever
+ * their number of runnable tasks. Flat: one level, the task's own cgroup;
+ * the weights of its ancestors are not applied.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -56,6 +61,8 @@ bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 #define STRIDE_ONE (1ULL << 20) /* pass advance of one ns at one ticket, scaled */
 #define SCHED_IDLE_POLICY 5
 #define CGROUP_WEIGHT_DFL 100
+#define NICE_0 20 /* nice_tickets[NICE_0]: a nice-0 task's weight */
+#define CGROUP_CURRENCY (1ULL << 63) /* task_ctx.cur: a cgroup's id, not userspace's number */
 #define MAX_COMPENSATION 100 /* a task that used 1% of its slice or less */
 #define DRAW_TRIES 4 /* draws held again when a tree changed meanwhile */
 #define ENOMEM 12
@@ -93,7 +100,7 @@ struct {
 struct task_ctx {
 	u64 tickets;		/* as last enqueued, compensation and currency excluded */
 	u64 cur_tickets;	/* what it adds to its currency's active sum */
-	u32 cur;		/* its currency while runnable, 0: none */
+	u64 cur;		/* its currency while runnable, 0: none */
 	u64 comp;		/* compensation factor, LOTTERY_SCX_COMP_UNIT = none */
 	u64 pass;		/* stride */
 	u64 exec_at_running;	/* se.sum_exec_runtime when it last started */
@@ -140,13 +147,19 @@ struct {
 /* Per currency, the tickets of its runnable tasks (cur_tickets summed). */
 static u64 currency_active[LOTTERY_SCX_CURRENCIES];
 
-/* cgroup id -> cpu.weight, kept by the cgroup callbacks. */
+/* A cgroup's currency: its funding's weight and its runnable tasks' tickets. */
+struct cgroup_currency {
+	u64 active;
+	u32 weight;
+};
+
+/* cgroup id -> its currency, kept by the cgroup callbacks. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, u64);
-	__type(value, u32);
-} cgroup_weight SEC(".maps");
+	__type(value, struct cgroup_currency);
+} cgroup_currencies SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -213,28 +226,69 @@ static __always_inline u64 nice_weight(struct task_struct *p)
  * verifier needs to see the index in bounds. */
 #define CURRENCY(c) ((c) & (LOTTERY_SCX_CURRENCIES - 1))
 
+/* Currency cur's active sum, and its funding in *funding; NULL: no
+ * currency (0, or a cgroup not, or no longer, known). */
+static __always_inline u64 *currency_of(u64 cur, u64 *funding)
+{
+	struct cgroup_currency *cc;
+	u64 *f, id = cur & ~CGROUP_CURRENCY;
+	u32 c = CURRENCY(cur);
+
+	*funding = 0;
+	if (cur & CGROUP_CURRENCY) {
+		cc = bpf_map_lookup_elem(&cgroup_currencies, &id);
+		if (!cc)
+			return NULL;
+		*funding = (u64)cc->weight * nice_tickets[NICE_0] / CGROUP_WEIGHT_DFL;
+		return &cc->active;
+	}
+	if (!c)
+		return NULL;
+	f = bpf_map_lookup_elem(&currency_funding, &c);
+	if (f)
+		*funding = *f;
+	return &currency_active[CURRENCY(c)];
+}
+
 static __always_inline void leave_currency(struct task_ctx *ctx)
 {
-	u32 c = CURRENCY(ctx->cur);
+	u64 funding, *active = ctx->cur ? currency_of(ctx->cur, &funding) : NULL;
 
-	if (c)
-		__sync_fetch_and_add(&currency_active[CURRENCY(c)], -ctx->cur_tickets);
+	if (active)
+		__sync_fetch_and_add(active, -ctx->cur_tickets);
 	ctx->cur = 0;
 }
 
-/* The runnable task's part in its currency's active sum, as userspace last set it. */
-static __always_inline void join_currency(struct task_struct *p, struct task_ctx *ctx, u64 own)
+/* The task's currency: userspace's, as it last set it, else its cgroup. */
+static __always_inline u64 currency_key(struct task_struct *p)
 {
 	u32 key = p->tgid;
 	u32 *cur = bpf_map_lookup_elem(&task_currency, &key);
-	u32 c = cur ? CURRENCY(*cur) : 0;
+	struct cgroup *cgrp;
+	u64 id;
+
+	if (cur && CURRENCY(*cur))
+		return CURRENCY(*cur);
+	if (!cgroup_weights)
+		return 0;
+	cgrp = scx_bpf_task_cgroup(p);
+	id = cgrp->kn->id;
+	bpf_cgroup_release(cgrp);
+	return CGROUP_CURRENCY | id;
+}
+
+/* The runnable task's part in its currency's active sum. */
+static __always_inline void join_currency(struct task_struct *p, struct task_ctx *ctx, u64 own)
+{
+	u64 funding, *active, c = currency_key(p);
 
 	if (c == ctx->cur && own == ctx->cur_tickets)
 		return;
 	leave_currency(ctx);
-	if (!c)
+	active = c ? currency_of(c, &funding) : NULL;
+	if (!active)
 		return;
-	__sync_fetch_and_add(&currency_active[CURRENCY(c)], own);
+	__sync_fetch_and_add(active, own);
 	ctx->cur = c;
 	ctx->cur_tickets = own;
 }
@@ -242,18 +296,17 @@ static __always_inline void join_currency(struct task_struct *p, struct task_ctx
 /* Its tickets as the currency values them now: funding * own / active. */
 static __always_inline u64 currency_value(struct task_ctx *ctx)
 {
-	u32 c = CURRENCY(ctx->cur);
-	u64 *funding, active, t = ctx->tickets;
+	u64 funding, active, t = ctx->tickets;
+	u64 *sum = ctx->cur ? currency_of(ctx->cur, &funding) : NULL;
 
-	if (!c)
+	if (!sum)
 		return t;
-	funding = bpf_map_lookup_elem(&currency_funding, &c);
-	active = currency_active[CURRENCY(c)];
-	if (!funding || !*funding || !active)
+	active = *sum;
+	if (!funding || !active)
 		return t;
-	if (t >> 32 || *funding >> 32) /* no overflow, a little rounding */
-		return (t / active ?: 1) * *funding;
-	return t * *funding / active ?: 1;
+	if (t >> 32 || funding >> 32) /* no overflow, a little rounding */
+		return (t / active ?: 1) * funding;
+	return t * funding / active ?: 1;
 }
 
 static __always_inline u64 task_base_tickets(struct task_struct *p, struct task_ctx *ctx)
@@ -267,17 +320,9 @@ static __always_inline u64 task_base_tickets(struct task_struct *p, struct task_
 		override = bpf_map_lookup_elem(&task_tickets, &key);
 	}
 	tickets = override ? *override : nice_weight(p);
+	tickets = tickets ?: 1;
 	join_currency(p, ctx, tickets);
-	if (cgroup_weights) {
-		struct cgroup *cgrp = scx_bpf_task_cgroup(p);
-		u64 id = cgrp->kn->id;
-		u32 *weight = bpf_map_lookup_elem(&cgroup_weight, &id);
-
-		bpf_cgroup_release(cgrp);
-		if (weight && *weight != CGROUP_WEIGHT_DFL)
-			tickets = tickets * *weight / CGROUP_WEIGHT_DFL;
-	}
-	return tickets ?: 1;
+	return tickets;
 }
 
 static __always_inline struct task_ctx *ctx_of(struct task_struct *p)
@@ -737,10 +782,10 @@ s32 BPF_STRUCT_OPS(lottery_init_task, struct task_struct *p, struct scx_init_tas
 
 s32 BPF_STRUCT_OPS(lottery_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
 {
+	struct cgroup_currency cc = { .weight = args->weight };
 	u64 id = cgrp->kn->id;
-	u32 weight = args->weight;
 
-	bpf_map_update_elem(&cgroup_weight, &id, &weight, BPF_ANY);
+	bpf_map_update_elem(&cgroup_currencies, &id, &cc, BPF_ANY);
 	return 0;
 }
 
@@ -748,14 +793,20 @@ void BPF_STRUCT_OPS(lottery_cgroup_exit, struct cgroup *cgrp)
 {
 	u64 id = cgrp->kn->id;
 
-	bpf_map_delete_elem(&cgroup_weight, &id);
+	bpf_map_delete_elem(&cgroup_currencies, &id);
 }
 
+/* The new weight funds the cgroup's runnable tasks from their next enqueue on. */
 void BPF_STRUCT_OPS(lottery_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
 {
+	struct cgroup_currency fresh = { .weight = weight }, *cc;
 	u64 id = cgrp->kn->id;
 
-	bpf_map_update_elem(&cgroup_weight, &id, &weight, BPF_ANY);
+	cc = bpf_map_lookup_elem(&cgroup_currencies, &id);
+	if (cc)
+		cc->weight = weight;
+	else
+		bpf_map_update_elem(&cgroup_currencies, &id, &fresh, BPF_ANY);
 }
 
 s32 BPF_STRUCT_OPS(lottery_init)
