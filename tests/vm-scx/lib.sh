@@ -128,6 +128,20 @@ lottery_bound() {
 	}'
 }
 
+# wins_since OUT LINE PID...: the wins of these pids in the statistics lines
+# of OUT after its line LINE, the first of them left out.
+wins_since() {
+	local out=$1 from=$2 pid sum=0 w
+	shift 2
+	for pid; do
+		w=$(tail -n +$((from + 1)) "$out" | grep '^{"seconds"' | tail -n +2 |
+			grep -o "{\"pid\":$pid,[^}]*}" | grep -o '"wins":[0-9]*' | cut -d: -f2 |
+			awk '{ s += $1 } END { print s + 0 }')
+		sum=$((sum + w))
+	done
+	echo $sum
+}
+
 # draws_in_window OUT CPU_NS PID...: how many draws these tasks took part in
 # during a window in which they ran CPU_NS together: that time over the mean
 # time one of their wins ran, from lottery's --json summary in OUT.

@@ -9,10 +9,14 @@
 # one sleeps; funding each period's runnable members, and leaving the others
 # as they were, gave A 62% before.
 #
-# The bound: every draw on the CPU is won by A with p = 1/2, so it is
-# lottery_bound's (see 10-lottery.sh) over the draws of the window. Without
-# compensation (--no-compensation): the stopped loop gives up its slice
-# early, and compensation would rightly raise A's share while it runs.
+# What is checked is A's share of the draws' wins in the window (from
+# lottery's per-second --json statistics): every draw on the CPU is won by A
+# with p = 1/2, so the bound is lottery_bound's (see 10-lottery.sh) over
+# those draws. A's share of the CPU time is printed, not checked: without
+# compensation (--no-compensation) the stopped loop loses the rest of its
+# last slice to a new draw, so A's CPU share sits a few points below its
+# share of the wins (44-48% in the VM), which is what compensation tickets
+# are for.
 . /vmtest/lib.sh
 . /vmtest/scx.sh
 need_lottery_scx
@@ -29,7 +33,10 @@ sh -c "while :; do kill -STOP $a_part; sleep 0.05; kill -CONT $a_part; sleep 0.0
 toggler=$!
 spawned="$spawned $toggler"
 sleep 0.5
+from=$(wc -l </tmp/currency.out)
 set -- $(cpu_over_window $a_busy $a_part $b_busy)
+a_wins=$(wins_since /tmp/currency.out $from $a_busy $a_part)
+b_wins=$(wins_since /tmp/currency.out $from $b_busy)
 kill $toggler
 wait $toggler 2>/dev/null || true
 kill -CONT $a_part
@@ -38,6 +45,8 @@ stop_lottery
 echo "CPU ns in $window s: A busy $1, A part-time $2, B $3"
 echo "lottery's last statistics: $(grep '^{"seconds"' /tmp/currency.out | tail -n 1)"
 [ "$2" -gt 0 ] || fail "A's part-time loop never ran"
-n=$(draws_in_window /tmp/currency.out $(($1 + $2 + $3)) $a_busy $a_part $b_busy)
-echo "$n draws in the window"
-check_share "group A (2 loops, one part-time) against B" 0.5 $(($1 + $2)) $3 "$(lottery_bound 0.5 $n)"
+echo "CPU share of A: $(awk -v a=$(($1 + $2)) -v b=$3 'BEGIN { printf "%.4f\n", a / (a + b) }')"
+echo "wins: A $a_wins, B $b_wins"
+[ $((a_wins + b_wins)) -gt 0 ] || fail "no wins in lottery's statistics"
+check_share "group A (2 loops, one part-time) against B (wins)" 0.5 $a_wins $b_wins \
+	"$(lottery_bound 0.5 $((a_wins + b_wins)))"

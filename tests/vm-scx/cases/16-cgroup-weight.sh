@@ -43,20 +43,6 @@ set -- $b
 b1=$1 b2=$2 b3=$3
 sleep 0.5
 
-# wins_since OUT LINE PID...: the wins of these pids in the statistics lines
-# of OUT after its line LINE, the first of them left out.
-wins_since() {
-	local out=$1 from=$2 pid sum=0 w
-	shift 2
-	for pid; do
-		w=$(tail -n +$((from + 1)) "$out" | grep '^{"seconds"' | tail -n +2 |
-			grep -o "{\"pid\":$pid,[^}]*}" | grep -o '"wins":[0-9]*' | cut -d: -f2 |
-			awk '{ s += $1 } END { print s + 0 }')
-		sum=$((sum + w))
-	done
-	echo $sum
-}
-
 # check_window WHAT EXPECTED: A's share of the draws over the window against B's.
 check_window() {
 	local ns a_ns b_ns from a_wins b_wins
