@@ -23,7 +23,9 @@
  * and stop being so (ops.quiescent). A currency is userspace's (--group,
  * --per-user, funded by the engine) or else, with cgroup weights on, the
  * task's own cgroup, funded by its cpu.weight as CFS funds a group entity
- * (100 = one nice-0 task): cgroups of equal weight get equal CPU whatever
+ * (100 = 2^20 tickets, what the engine funds a currency with by default,
+ * and fine enough that a cgroup of thousands of tasks keeps their nice
+ * values apart): cgroups of equal weight get equal CPU whatever
  * their number of runnable tasks. Flat: one level, the task's own cgroup;
  * the weights of its ancestors are not applied.
  */
@@ -63,6 +65,7 @@ bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 #define CGROUP_WEIGHT_DFL 100
 #define NICE_0 20 /* nice_tickets[NICE_0]: a nice-0 task's weight */
 #define CGROUP_CURRENCY (1ULL << 63) /* task_ctx.cur: a cgroup's id, not userspace's number */
+#define CGROUP_FUNDING_SCALE 1024
 #define MAX_COMPENSATION 100 /* a task that used 1% of its slice or less */
 #define DRAW_TRIES 4 /* draws held again when a tree changed meanwhile */
 #define ENOMEM 12
@@ -239,7 +242,8 @@ static __always_inline u64 *currency_of(u64 cur, u64 *funding)
 		cc = bpf_map_lookup_elem(&cgroup_currencies, &id);
 		if (!cc)
 			return NULL;
-		*funding = (u64)cc->weight * nice_tickets[NICE_0] / CGROUP_WEIGHT_DFL;
+		*funding = (u64)cc->weight * nice_tickets[NICE_0] * CGROUP_FUNDING_SCALE /
+			   CGROUP_WEIGHT_DFL;
 		return &cc->active;
 	}
 	if (!c)
