@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """A round the way the Python prototype did it, as the baseline of the round
-benchmark: dump the pinned runnable map with bpftool as JSON, parse it, then
+benchmark: dump a pinned hash map pid -> struct lottery_task (its tracer's
+map; round_bench --seed-map pins one) with bpftool as JSON, parse it, then
 draw a winner with random.choices weighted by the kernel's nice-to-weight
 table, and format one line of output.
 
-    baseline_round.py --pin-dir DIR [--rounds N]
+    baseline_round.py --map PATH [--rounds N]
 
 Prints one line of key=value pairs, like round_bench:
     baseline entries=E rounds=N median_ns=M p99_ns=P cpu_median_ns=C
@@ -74,10 +75,10 @@ def percentile(sorted_samples, fraction):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pin-dir", default="/sys/fs/bpf/sched_trace")
+    parser.add_argument("--map", required=True, help="the pinned hash map to dump")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    map_path = os.path.join(args.pin_dir, "runnable")
+    map_path = args.map
     samples, cpu_samples = [], []
     entries = 0
     try:

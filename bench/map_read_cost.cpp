@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "map_read_cost.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <vector>
 
 #include <bpf/bpf.h>
 
-#include "bpf_map_reader.h"
 #include "timing.h"
 
 namespace lottery::bench {
@@ -32,27 +32,57 @@ std::size_t read_key_by_key(int fd, std::vector<struct lottery_task> &records)
 	return count;
 }
 
+// Batched lookups of 4096 entries. Returns the entries read, or 0 if this
+// kernel refuses batches on hash maps (before 5.6).
+std::size_t read_batched(int fd, std::vector<__u32> &keys, std::vector<struct lottery_task> &records)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 position = 0, next = 0;
+	std::size_t count = 0;
+
+	for (bool first = true; count < records.size(); first = false) {
+		__u32 chunk = std::min<std::size_t>(4096, records.size() - count);
+		int rc = bpf_map_lookup_batch(fd, first ? nullptr : &position, &next, &keys[count],
+					      &records[count], &chunk, &opts);
+		count += chunk;
+		if (rc && errno == ENOENT)	// that was the last bucket
+			break;
+		if (rc)
+			return 0;
+		position = next;
+	}
+	return count;
+}
+
 } // namespace
 
-MapReadCost measure_map_read_cost(int runnable_fd, unsigned capacity, int passes)
+MapReadCost measure_map_read_cost(const TraceMaps &maps, int seed_map_fd, unsigned capacity, int passes)
 {
-	RunnableMapReader reader(runnable_fd, capacity);
+	RunnableMapReader reader(maps);
 	std::vector<struct lottery_task> records(capacity);
-	std::uint64_t batch_ns = 0, key_ns = 0;
-	std::size_t batch_entries = 0, key_entries = 0;
+	std::vector<__u32> keys(capacity);
+	std::uint64_t slots_ns = 0, batch_ns = 0, key_ns = 0;
+	std::size_t slots_entries = 0, batch_entries = 0, key_entries = 0;
 	MapReadCost cost;
 
 	for (int pass = 0; pass < passes; pass++) {
 		std::uint64_t start = now_ns();
-		batch_entries += reader.read().size();
-		std::uint64_t middle = now_ns();
-		key_entries += read_key_by_key(runnable_fd, records);
+		cost.entries = reader.read().size();
+		std::uint64_t slots_end = now_ns();
+		std::size_t batched = read_batched(seed_map_fd, keys, records);
+		std::uint64_t batch_end = now_ns();
+		key_entries += read_key_by_key(seed_map_fd, records);
 		std::uint64_t end = now_ns();
-		batch_ns += middle - start;
-		key_ns += end - middle;
+		slots_entries += cost.entries;
+		slots_ns += slots_end - start;
+		if (batched) {
+			batch_entries += batched;
+			batch_ns += batch_end - slots_end;
+		}
+		key_ns += end - batch_end;
 	}
-	cost.entries = reader.keys().size();
-	cost.batched = reader.batched();
+	if (slots_entries)
+		cost.slots_ns_per_entry = double(slots_ns) / double(slots_entries);
 	if (batch_entries)
 		cost.batch_ns_per_entry = double(batch_ns) / double(batch_entries);
 	if (key_entries)

@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: MIT
-// What reading the runnable map costs per entry, the two ways the kernel
-// offers: bpf_map_lookup_batch (what the bpf backend uses) and the old walk,
-// one get_next_key and one lookup per entry (what bpftool and the fallback
-// for pre-5.6 kernels do).
+// What reading the runnable tasks costs per record: the tracer's slots,
+// copied from a memory mapping (what the bpf backend does), against a hash
+// map keyed by pid as the seed's tracer kept them, read the two ways the
+// kernel offers: bpf_map_lookup_batch and the old walk, one get_next_key and
+// one lookup per entry (what bpftool does).
 #pragma once
 
 #include <cstddef>
 
+#include "bpf_map_reader.h"
+
 namespace lottery::bench {
 
 struct MapReadCost {
-	std::size_t entries = 0;	// read in the last pass
-	double batch_ns_per_entry = 0;
+	std::size_t entries = 0;	// records read from the slots in the last pass
+	double slots_ns_per_entry = 0;
+	double batch_ns_per_entry = 0;	// 0: this kernel refused batches
 	double key_by_key_ns_per_entry = 0;
-	bool batched = true;	// false: this kernel refused batches
 };
 
-// `passes` whole reads each way, alternated so that both see the same noise.
-MapReadCost measure_map_read_cost(int runnable_fd, unsigned capacity, int passes);
+// `passes` whole reads each way, alternated so that all see the same noise.
+MapReadCost measure_map_read_cost(const TraceMaps &maps, int seed_map_fd, unsigned capacity, int passes);
 
 } // namespace lottery::bench

@@ -18,7 +18,7 @@ bench_memory() {
 	else
 		broken "agent peak RSS" "lottery failed"
 	fi
-	for map in runnable misses info; do
+	for map in runnable usage misses info; do
 		bytes=$(bpftool -j map show pinned "$pin/$map" |
 			python3 -c 'import json, sys; print(json.load(sys.stdin).get("bytes_memlock", 0))') ||
 			{ broken "kernel memory of $map" "bpftool failed"; continue; }

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # Part of bench/run.sh: a whole round of the agent on the bpf backend at
 # growing numbers of tracked tasks, beside the Python prototype's round on the
-# same map, and what reading the map costs per entry, batched and key by key.
-# The map belongs to a tracer of our own, filled with synthetic tasks. Then
+# same records in a hash map as its tracer kept them, and what reading costs
+# per record. The slots belong to a tracer of our own, filled with synthetic
+# tasks. Then
 # the same round on the iter backend, whose iterator walks as many sleeping
 # threads and counts each one (round_bench --backend iter), and a /proc scan
 # of those threads as ps does it.
@@ -15,14 +16,16 @@
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0fx", a / b }'; }
 
 bench_rounds() {
-	local pin=/sys/fs/bpf/lottery_bench_$$ size output ours base read cpu ratio target
+	local pin=/sys/fs/bpf/lottery_bench_$$ seed=/sys/fs/bpf/lottery_bench_seed_$$ size output ours base read cpu ratio target
 	tracer_load "$pin" 65536
+	bench_pins+=("$seed")
 	for size in $round_sizes; do
 		bench_log "round at $size tracked tasks: $round_reps rounds, then $baseline_reps of the baseline"
+		rm -f "$seed"
 		output=$("$bin_dir/round_bench" --pin-dir "$pin" --size "$size" --rounds "$round_reps" \
-			--reads "$read_reps" --keep) || { broken "round, bpf, $size tasks" "round_bench failed"; continue; }
+			--reads "$read_reps" --seed-map "$seed") || { broken "round, bpf, $size tasks" "round_bench failed"; continue; }
 		ours=$(grep '^round ' <<<"$output")
-		base=$(python3 "$here/baseline_round.py" --pin-dir "$pin" --rounds "$baseline_reps") ||
+		base=$(python3 "$here/baseline_round.py" --map "$seed" --rounds "$baseline_reps") ||
 			{ broken "baseline round, $size tasks" "baseline_round.py failed"; continue; }
 		cpu=$(field cpu_median_ns "$ours")
 		ratio=$(ratio_of "$(field cpu_median_ns "$base")" "$cpu")
@@ -39,11 +42,12 @@ bench_rounds() {
 			"$ratio (wall $(ratio_of "$(field median_ns "$base")" "$(field median_ns "$ours")"))" \
 			"${target:+>= 300x}" "${target:+$(verdict "${ratio%x}" '>=' 300)}"
 		read=$(grep '^read ' <<<"$output") &&
-			row "  map read per entry: batched / key by key" \
-				"$(fmt_ns "$(field batch_ns_per_entry "$read")") / $(fmt_ns "$(field key_by_key_ns_per_entry "$read")")"
+			row "  read per record: tracer's slots (mmap) / seed's hash map, batched / key by key" \
+				"$(field slots_ns_per_entry "$read") ns / $(fmt_ns "$(field batch_ns_per_entry "$read")") / $(fmt_ns "$(field key_by_key_ns_per_entry "$read")")"
 		bench_iter_round "$size" "$(field cpu_median_ns "$base")" "$target"
 	done
 	tracer_unload "$pin"
+	rm -f "$seed"
 }
 
 # `bench_iter_round SIZE BASELINE_CPU_NS [TARGET]`: the iter backend's round

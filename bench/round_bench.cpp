@@ -26,6 +26,7 @@
 #include "private_iterator.h"
 #include "proc_scan.h"
 #include "report.h"
+#include "round_memory.h"
 #include "sleeping_threads.h"
 #include "snapshot_source.h"
 #include "synthetic_tasks.h"
@@ -38,14 +39,18 @@ namespace {
 
 constexpr const char *usage_text =
 	"usage: round_bench [--backend bpf|chardev|iter] [--pin-dir DIR] [--device PATH]\n"
-	"                   [--size N] [--rounds N] [--reads N] [--keep]\n"
-	"  --size N    bpf: fill the runnable map with synthetic tasks to N entries;\n"
+	"                   [--size N] [--rounds N] [--reads N] [--seed-map PATH]\n"
+	"                   [--keep]\n"
+	"  --size N    bpf: fill the tracer's slots with synthetic tasks to N runnable;\n"
 	"              iter: start N sleeping threads and count every task\n"
 	"  --pin-dir   iter: a directory to create for the benchmark's own iterator\n"
 	"  --rounds N  rounds timed (default 1000), after 10 untimed ones\n"
-	"  --reads N   bpf: also time N whole map reads, batched and key by key;\n"
+	"  --reads N   bpf: also time N reads of the slots, and of the seed map batched\n"
+	"              and key by key (needs --seed-map);\n"
 	"              iter: N reads of the iterator, unparsed, and N scans of /proc\n"
-	"  --keep      leave the synthetic tasks in the map at exit\n";
+	"  --seed-map PATH  bpf: pin at PATH a hash map pid -> record of the runnable\n"
+	"              tasks, as the seed's tracer kept them (for baseline_round.py)\n"
+	"  --keep      bpf: leave the synthetic tasks in their slots at exit\n";
 
 volatile sig_atomic_t stop_requested = 0;
 
@@ -56,6 +61,7 @@ struct Options {
 	std::size_t size = 0;
 	int rounds = 1000;
 	int reads = 0;
+	std::string seed_map;
 	bool keep = false;
 };
 
@@ -80,6 +86,7 @@ Options parse_options(int argc, char **argv)
 		{"backend", required_argument, nullptr, 'b'}, {"pin-dir", required_argument, nullptr, 'p'},
 		{"device", required_argument, nullptr, 'd'},  {"size", required_argument, nullptr, 's'},
 		{"rounds", required_argument, nullptr, 'r'},  {"reads", required_argument, nullptr, 'R'},
+		{"seed-map", required_argument, nullptr, 'S'},
 		{"keep", no_argument, nullptr, 'k'},	      {},
 	};
 	Options options;
@@ -94,6 +101,7 @@ Options parse_options(int argc, char **argv)
 		case 's': options.size = parse_count(optarg, "--size"); break;
 		case 'r': options.rounds = parse_count(optarg, "--rounds"); break;
 		case 'R': options.reads = parse_count(optarg, "--reads"); break;
+		case 'S': options.seed_map = optarg; break;
 		case 'k': options.keep = true; break;
 		default: usage_error(std::string("unknown option ") + argv[optind - 1]);
 		}
@@ -256,19 +264,23 @@ int run(const Options &options)
 		return 0;
 	}
 	TraceMaps maps = open_trace_maps(options.pin_dir);
-	SyntheticTasks synthetic(maps.runnable.get());
+	SyntheticTasks synthetic(maps);
 	if (options.keep)
 		synthetic.keep();
-	if (options.size) {
-		RunnableMapReader reader(maps.runnable.get(), maps.capacity);
+	RunnableMapReader reader(maps);
+	if (options.size)
 		synthetic.fill_to(options.size, reader.read().size());
+	if (!options.seed_map.empty()) {
+		auto runnable = reader.read();
+		synthetic.pin_seed_map(options.seed_map, {runnable.begin(), runnable.end()});
 	}
 	auto source = open_bpf_source(options.pin_dir);
 	time_rounds(*source, options);
-	if (options.reads && !stop_requested) {
-		MapReadCost cost = measure_map_read_cost(maps.runnable.get(), maps.capacity, options.reads);
-		std::printf("read entries=%zu batched=%d batch_ns_per_entry=%.0f key_by_key_ns_per_entry=%.0f\n",
-			    cost.entries, cost.batched ? 1 : 0, cost.batch_ns_per_entry,
+	if (options.reads && !stop_requested && synthetic.seed_map_fd() >= 0) {
+		MapReadCost cost = measure_map_read_cost(maps, synthetic.seed_map_fd(), maps.capacity, options.reads);
+		std::printf("read entries=%zu slots_ns_per_entry=%.1f batch_ns_per_entry=%.0f "
+			    "key_by_key_ns_per_entry=%.0f\n",
+			    cost.entries, cost.slots_ns_per_entry, cost.batch_ns_per_entry,
 			    cost.key_by_key_ns_per_entry);
 	}
 	return stop_requested ? 130 : 0;
@@ -279,6 +291,7 @@ int run(const Options &options)
 int main(int argc, char **argv)
 {
 	Options options = parse_options(argc, argv);
+	keep_round_memory(); // as lottery does
 	struct sigaction stop = {};
 	stop.sa_handler = on_stop_signal;
 	for (int sig : {SIGINT, SIGTERM, SIGHUP})

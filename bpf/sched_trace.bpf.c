@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
- * sched_trace: keeps the machine's runnable tasks in the `runnable` hash map.
+ * sched_trace: keeps a record of every thread it has seen woken, in a slot
+ * of the `runnable` array, marked runnable or asleep.
  *
- * A task enters when it is woken (or forked), leaves when it blocks or exits,
- * and its record is refreshed in place whenever it is preempted. The hot path
- * is sched_switch, which runs on every context switch: it does at most one
- * hash-map operation and never touches `next` (it entered at its wakeup).
- * Tasks already runnable when the tracer loads are seeded once by the
- * iter/task program, which the loader runs right after attaching.
+ * The hot path is sched_switch, which runs on every context switch, and
+ * sched_wakeup. Neither does a map operation: the task's slot number is in
+ * its task storage (a pointer away from the task_struct) and the slot is
+ * written in place. Slots are handed out when a task is first seen and
+ * given back when it exits, so the array holds the threads alive, and a
+ * reader copies the runnable ones from a memory mapping at memory speed
+ * (common/sched_trace.h). Tasks already runnable when the tracer loads are
+ * seeded once by the iter/task program, which the loader runs right after
+ * attaching.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -17,14 +21,40 @@
 #include "sched_trace.h"
 #include "task_fields.bpf.h"
 
+#define PF_EXITING 0x00000004
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, SCHED_TRACE_DEFAULT_CAPACITY);
 	__type(key, __u32);
-	__type(value, struct lottery_task);
+	__type(value, struct sched_trace_slot);
 } runnable SEC(".maps");
 
-/* Inserts into `runnable` that failed (full map): a lost task is counted, never silent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sched_trace_usage);
+} usage SEC(".maps");
+
+/* Each task's slot in `runnable`, plus one: 0 is "none yet". */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} slot_of SEC(".maps");
+
+/* Slots given back by exited tasks, reused before fresh ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, SCHED_TRACE_DEFAULT_CAPACITY);
+	__type(value, __u32);
+} free_slots SEC(".maps");
+
+/* Tasks the tracer could not hold (all slots taken, or no task storage). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -41,6 +71,9 @@ struct {
 	__type(value, struct sched_trace_info);
 } info SEC(".maps");
 
+/* max_entries of `runnable` and `free_slots`, set by the loader. */
+const volatile __u32 capacity = SCHED_TRACE_DEFAULT_CAPACITY;
+
 static __always_inline void count_miss(void)
 {
 	__u32 zero = 0;
@@ -50,37 +83,114 @@ static __always_inline void count_miss(void)
 		(*count)++;
 }
 
-/* Insert or replace the whole record of @t: one map operation. */
-static __always_inline void store_task(struct task_struct *t)
+static __always_inline struct sched_trace_slot *slot_at(__u32 slot_plus_one)
 {
-	struct lottery_task record;
+	__u32 index = slot_plus_one - 1;
 
-	fill_task_record(&record, t);
-	if (bpf_map_update_elem(&runnable, &record.pid, &record, BPF_ANY))
-		count_miss();
+	return bpf_map_lookup_elem(&runnable, &index);
+}
+
+/*
+ * The slot of @t if it has one and still holds @t (a slot read after its
+ * task exited may have been handed on), else NULL.
+ */
+static __always_inline struct sched_trace_slot *slot_of_task(struct task_struct *t)
+{
+	__u32 *slot = bpf_task_storage_get(&slot_of, t, 0, 0);
+	struct sched_trace_slot *s;
+
+	if (!slot || !*slot)
+		return NULL;
+	s = slot_at(*slot);
+	if (!s || s->task.pid != t->pid)
+		return NULL;
+	return s;
+}
+
+/* A slot for a task seen for the first time: a freed one, else a fresh one. */
+static __always_inline struct sched_trace_slot *take_slot(struct task_struct *t)
+{
+	__u32 *slot = bpf_task_storage_get(&slot_of, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct sched_trace_usage *used;
+	struct sched_trace_slot *s;
+	__u32 zero = 0, index;
+
+	if (!slot)
+		goto miss;
+	if (*slot) {
+		s = slot_at(*slot);
+		return s && s->task.pid == t->pid ? s : NULL;
+	}
+	if (bpf_map_pop_elem(&free_slots, &index)) {
+		used = bpf_map_lookup_elem(&usage, &zero);
+		if (!used)
+			goto miss;
+		index = __sync_fetch_and_add(&used->slots_used, 1);
+		if (index >= capacity)
+			goto miss;
+	}
+	/* Two CPUs may see the task at once (a wakeup racing its switch). */
+	if (__sync_val_compare_and_swap(slot, 0, index + 1)) {
+		bpf_map_push_elem(&free_slots, &index, 0);
+		return NULL;
+	}
+	s = slot_at(index + 1);
+	if (!s)
+		goto miss;
+	__sync_fetch_and_add(&s->seq, 1);
+	fill_task_record(&s->task, t);
+	__sync_fetch_and_add(&s->seq, 1);
+	return s;
+miss:
+	count_miss();
+	return NULL;
+}
+
+static __always_inline void mark_runnable(struct task_struct *t)
+{
+	struct sched_trace_slot *s = slot_of_task(t);
+
+	if (!s) {
+		s = take_slot(t);
+		if (!s)
+			return;
+	} else {
+		/* comm and uid can change while a task lives: one store each */
+		s->task.uid = t->real_cred->uid.val;
+		__builtin_memcpy(s->task.comm, t->comm, sizeof(s->task.comm));
+		refresh_task_record(&s->task, t);
+	}
+	s->state = SCHED_TRACE_SLOT_RUNNABLE;
+}
+
+static __always_inline void woken(struct task_struct *p)
+{
+	/* An exiting task is about to give its slot back: do not take one. */
+	if (p->flags & PF_EXITING)
+		return;
+	mark_runnable(p);
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	store_task(p);
+	woken(p);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	store_task(p);
+	woken(p);
 	return 0;
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 {
-	__u32 pid = prev->pid;
-	struct lottery_task *record;
+	struct sched_trace_slot *s;
 
-	if (!pid)	/* the idle task is never a candidate */
+	if (!prev->pid)	/* the idle task is never a candidate */
 		return 0;
 	/*
 	 * prev's own state, not the tracepoint's prev_state: with a signal
@@ -88,39 +198,70 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 	 * queued, while prev_state still says it meant to sleep.
 	 */
 	if (!preempt && task_state(prev) != TASK_RUNNING) {
-		bpf_map_delete_elem(&runnable, &pid);
+		s = slot_of_task(prev);
+		if (s)
+			s->state = SCHED_TRACE_SLOT_ASLEEP;
 		return 0;
 	}
-	record = bpf_map_lookup_elem(&runnable, &pid);
-	if (record)
-		refresh_task_record(record, prev);
-	else	/* runnable since before the tracer loaded */
-		store_task(prev);
+	s = slot_of_task(prev);
+	if (!s) {	/* runnable since before the tracer loaded */
+		if (!(prev->flags & PF_EXITING))
+			mark_runnable(prev);
+		return 0;
+	}
+	refresh_task_record(&s->task, prev);
+	s->state = SCHED_TRACE_SLOT_RUNNABLE;
 	return 0;
 }
 
-/* The new program image has a new comm (and maybe a new uid). */
+/* The new program image has a new comm (maybe a new uid, and a new pid). */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 {
-	__u32 old = old_pid;
+	__u32 *slot = bpf_task_storage_get(&slot_of, p, 0, 0);
+	struct sched_trace_slot *s;
 
+	if (!slot || !*slot) {
+		mark_runnable(p);
+		return 0;
+	}
+	s = slot_at(*slot);
+	if (!s)
+		return 0;
 	/*
 	 * A thread other than the leader that execs takes the leader's pid
-	 * (de_thread()); nothing would remove the record under its old one.
+	 * (de_thread()): the record changes hands, so under the sequence count.
 	 */
-	if (old != p->pid)
-		bpf_map_delete_elem(&runnable, &old);
-	store_task(p);
+	__sync_fetch_and_add(&s->seq, 1);
+	fill_task_record(&s->task, p);
+	s->state = SCHED_TRACE_SLOT_RUNNABLE;
+	__sync_fetch_and_add(&s->seq, 1);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {
-	__u32 pid = p->pid;
+	__u32 *slot = bpf_task_storage_get(&slot_of, p, 0, 0);
+	struct sched_trace_slot *s;
+	__u32 index;
 
-	bpf_map_delete_elem(&runnable, &pid);
+	if (!slot || !*slot)
+		return 0;
+	index = *slot - 1;
+	*slot = 0;
+	s = slot_at(index + 1);
+	if (s) {
+		__sync_fetch_and_add(&s->seq, 1);
+		s->state = SCHED_TRACE_SLOT_FREE;
+		s->task.pid = 0;
+		__sync_fetch_and_add(&s->seq, 1);
+	}
+	/*
+	 * The storage itself goes with the task_struct: deleting it here
+	 * would only pay for the free twice.
+	 */
+	bpf_map_push_elem(&free_slots, &index, 0);
 	return 0;
 }
 
@@ -132,8 +273,8 @@ int seed_runnable(struct bpf_iter__task *ctx)
 
 	if (!t || !t->pid)
 		return 0;
-	if (task_state(t) == TASK_RUNNING && t->on_rq)
-		store_task(t);
+	if (task_state(t) == TASK_RUNNING && t->on_rq && !(t->flags & PF_EXITING))
+		mark_runnable(t);
 	return 0;
 }
 

@@ -40,11 +40,12 @@ public:
 		mkdir(empty_.c_str(), 0700);
 		// The info map says another ABI; the other two are the tracer's own.
 		struct sched_trace_info info = {SCHED_TRACE_INFO_MAGIC, LOTTERY_ABI_VERSION + 41,
-						sizeof(struct lottery_task), 64};
+						sizeof(struct lottery_task), 64, sizeof(struct sched_trace_slot), 0};
 		other_abi_ = with_swapped("env_abi", SCHED_TRACE_INFO_MAP,
 					  made_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(info), &info));
 		other_value_ = with_swapped("env_value", SCHED_TRACE_RUNNABLE_MAP,
-					    made_map(BPF_MAP_TYPE_HASH, 4, sizeof(struct lottery_task) + 8));
+					    made_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sched_trace_slot) + 8));
+		// The runnable map of a tracer before slots: a hash map keyed by pid.
 		other_key_ = with_swapped("env_key", SCHED_TRACE_RUNNABLE_MAP,
 					  made_map(BPF_MAP_TYPE_HASH, 8, sizeof(struct lottery_task)));
 	}
@@ -84,7 +85,8 @@ private:
 	{
 		std::string dir = test_pin_dir(name);
 		mkdir(dir.c_str(), 0700);
-		for (const char *map : {SCHED_TRACE_INFO_MAP, SCHED_TRACE_RUNNABLE_MAP, SCHED_TRACE_MISSES_MAP}) {
+		for (const char *map : {SCHED_TRACE_INFO_MAP, SCHED_TRACE_RUNNABLE_MAP, SCHED_TRACE_USAGE_MAP,
+					SCHED_TRACE_MISSES_MAP}) {
 			int pinned = std::string(map) == swapped
 					     ? fd
 					     : bpf_obj_get((tracer_.pin_dir() + "/" + map).c_str());
@@ -144,8 +146,8 @@ const EnvironmentCase environment[] = {
 		std::to_string(LOTTERY_ABI_VERSION) + ": reload the tracer with this version"; }},
 	{"RecordsOfAnotherSize", [](auto &pins) { return bpf_args(pins.other_value()); },
 	 std::nullopt, 1, [](auto &pins) { return pins.other_value() + "/runnable holds " +
-		std::to_string(sizeof(struct lottery_task) + 8) + "-byte values, this lottery expects " +
-		std::to_string(sizeof(struct lottery_task)); }},
+		std::to_string(sizeof(struct sched_trace_slot) + 8) + "-byte values, this lottery expects " +
+		std::to_string(sizeof(struct sched_trace_slot)); }},
 	{"KeysOfAnotherSize", [](auto &pins) { return bpf_args(pins.other_key()); },
 	 std::nullopt, 1, [](auto &pins) { return pins.other_key() + "/runnable is of type " +
 		std::to_string(BPF_MAP_TYPE_HASH) + " with 8-byte keys, not a sched_trace map"; }},
@@ -233,7 +235,7 @@ TEST(LotteryNoCandidates, EachRoundSaysWhyAtItsPace)
 
 // A record left in the map for a task that has exited (the tracer missed
 // its exit) is never announced as a winner, however many tickets it holds,
-// and lottery removes it from the map.
+// and lottery marks it asleep.
 TEST(LotteryGoneTask, RecordOfAnExitedTaskNeverWins)
 {
 	ScopedTracer tracer("env_gone");
@@ -248,10 +250,7 @@ TEST(LotteryGoneTask, RecordOfAnExitedTaskNeverWins)
 	struct lottery_task ghost = {.pid = __u32(gone), .tgid = __u32(gone), .uid = 0, .nice = -20,
 				     .policy = LOTTERY_SCHED_NORMAL, .cpu = 0, .flags = 0, .reserved = 0,
 				     .runtime_ns = 0, .last_seen_ns = 1, .comm = "ghost"};
-	int map = bpf_obj_get((tracer.pin_dir() + "/" SCHED_TRACE_RUNNABLE_MAP).c_str());
-	ASSERT_GE(map, 0);
-	__u32 key = ghost.pid;
-	ASSERT_EQ(bpf_map_update_elem(map, &key, &ghost, BPF_ANY), 0);
+	const __u32 slot = tracer.inject(ghost, SCHED_TRACE_SLOT_RUNNABLE);
 	ASSERT_TRUE(wait_until([&] { return find_task(tracer.open_source()->take_snapshot(), busy.pid()).has_value(); }));
 
 	const std::string busy_pid = std::to_string(busy.pid()), gone_pid = std::to_string(gone);
@@ -266,9 +265,8 @@ TEST(LotteryGoneTask, RecordOfAnExitedTaskNeverWins)
 	     at = result.out.find("\"winner\":{\"pid\":" + busy_pid + ",", at + 1))
 		busy_wins++;
 	EXPECT_EQ(busy_wins, 20u) << result.out;
-	struct lottery_task left;
-	EXPECT_NE(bpf_map_lookup_elem(map, &key, &left), 0) << "the exited task's record is still in the map";
-	close(map);
+	EXPECT_EQ(tracer.slot_state(slot), __u32(SCHED_TRACE_SLOT_ASLEEP))
+		<< "the exited task's record still says runnable";
 }
 
 } // namespace

@@ -64,7 +64,7 @@ TEST(TracerCli, LoadPinsMapsAndLinksAndUnloadRemovesEverything)
 	ASSERT_EQ(tracer.load_result().exit_code, 0) << tracer.load_result().err;
 	EXPECT_THAT(tracer.load_result().out, HasSubstr("loaded at " + tracer.pin_dir()));
 	EXPECT_EQ(tracer.load_result().err, "");
-	for (const char *map : {"runnable", "misses", "info"})
+	for (const char *map : {"runnable", "usage", "misses", "info"})
 		EXPECT_TRUE(fs::exists(tracer.pin_dir() + "/" + map)) << map;
 	for (const char *program : traced_programs)
 		EXPECT_TRUE(fs::exists(tracer.pin_dir() + "/links/" + program)) << program;

@@ -2,6 +2,8 @@
 #include "tracer_fixture.h"
 
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "bpf_map_reader.h"
 #include "task_processes.h"
 
 namespace lottery::testing {
@@ -89,6 +92,28 @@ CommandResult ScopedTracer::run(const std::string &command, const std::vector<st
 	if (command == "load" && std::find(args.begin(), args.end(), "--mode") == args.end())
 		argv.insert(argv.end(), {"--mode", mode_});
 	return run_tracer(argv);
+}
+
+__u32 ScopedTracer::inject(const struct lottery_task &record, __u32 state) const
+{
+	TraceMaps maps = open_trace_maps(pin_dir_);
+	MapMapping slots = map_slots(maps, true), usage = map_usage(maps, true);
+	auto *used = static_cast<struct sched_trace_usage *>(usage.data());
+	// Taken as the tracer takes a fresh slot, so the two never share one.
+	__u32 slot = std::atomic_ref<__u32>(used->slots_used).fetch_add(1);
+	if (slot >= maps.capacity)
+		throw std::runtime_error("no free slot in " + pin_dir_);
+	auto &target = static_cast<struct sched_trace_slot *>(slots.data())[slot];
+	target.task = record;
+	std::atomic_ref<__u32>(target.state).store(state, std::memory_order_release);
+	return slot;
+}
+
+__u32 ScopedTracer::slot_state(__u32 slot) const
+{
+	TraceMaps maps = open_trace_maps(pin_dir_);
+	MapMapping slots = map_slots(maps, false);
+	return std::atomic_ref<__u32>(static_cast<struct sched_trace_slot *>(slots.data())[slot].state).load();
 }
 
 } // namespace lottery::testing

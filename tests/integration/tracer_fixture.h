@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <linux/types.h>
+
+#include "lottery_task.h"
 #include "run_command.h"
 #include "snapshot_source.h"
 
@@ -42,6 +45,13 @@ public:
 	// --mode keeps the mode this tracer was loaded in.
 	CommandResult run(const std::string &command, const std::vector<std::string> &args = {}) const;
 	std::unique_ptr<SnapshotSource> open_source() const { return open_bpf_source(pin_dir_); }
+
+	// Writes `record` into a fresh slot of the tracer's runnable map, in
+	// `state` (SCHED_TRACE_SLOT_*), as the tracer would; returns the slot.
+	// A record whose pid no live task has is never written by the tracer.
+	__u32 inject(const struct lottery_task &record, __u32 state) const;
+	// The state a slot is in now.
+	__u32 slot_state(__u32 slot) const;
 
 private:
 	std::string pin_dir_;

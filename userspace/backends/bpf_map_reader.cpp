@@ -2,9 +2,12 @@
 #include "bpf_map_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -13,9 +16,6 @@
 namespace lottery {
 
 namespace {
-
-// Records asked for per batched lookup: few syscalls, small kernel buffers.
-constexpr __u32 batch_chunk = 4096;
 
 [[noreturn]] void throw_errno(int error, const std::string &what)
 {
@@ -46,6 +46,14 @@ void check_shape(const std::string &path, const struct bpf_map_info &info, __u32
 				     std::to_string(value_size));
 }
 
+// The reader maps the map: without BPF_F_MMAPABLE it could not.
+void check_mmapable(const std::string &path, const struct bpf_map_info &info)
+{
+	if (!(info.map_flags & BPF_F_MMAPABLE))
+		throw MapLayoutError("the pinned map " + path + " cannot be memory-mapped (no "
+				     "BPF_F_MMAPABLE): not a sched_trace map of this version");
+}
+
 void check_header(const std::string &path, const struct sched_trace_info &header)
 {
 	if (header.magic != SCHED_TRACE_INFO_MAGIC) {
@@ -58,11 +66,14 @@ void check_header(const std::string &path, const struct sched_trace_info &header
 		throw MapLayoutError("the pinned map " + path + " has ABI version " +
 				     std::to_string(header.abi_version) + ", this lottery speaks " +
 				     std::to_string(LOTTERY_ABI_VERSION));
-	if (header.record_size != sizeof(struct lottery_task))
+	if (header.record_size != sizeof(struct lottery_task) ||
+	    header.slot_size != sizeof(struct sched_trace_slot))
 		throw MapLayoutError("the pinned map " + path + " announces " +
-				     std::to_string(header.record_size) +
-				     "-byte records, this lottery expects " +
-				     std::to_string(sizeof(struct lottery_task)));
+				     std::to_string(header.record_size) + "-byte records in " +
+				     std::to_string(header.slot_size) +
+				     "-byte slots, this lottery expects " +
+				     std::to_string(sizeof(struct lottery_task)) + " in " +
+				     std::to_string(sizeof(struct sched_trace_slot)));
 }
 
 } // namespace
@@ -80,6 +91,7 @@ TraceMaps open_trace_maps(const std::string &pin_dir)
 {
 	const std::string info_path = pin_dir + "/" SCHED_TRACE_INFO_MAP;
 	const std::string runnable_path = pin_dir + "/" SCHED_TRACE_RUNNABLE_MAP;
+	const std::string usage_path = pin_dir + "/" SCHED_TRACE_USAGE_MAP;
 	const std::string misses_path = pin_dir + "/" SCHED_TRACE_MISSES_MAP;
 	TraceMaps maps;
 	__u32 zero = 0;
@@ -93,8 +105,14 @@ TraceMaps open_trace_maps(const std::string &pin_dir)
 
 	maps.runnable = open_pinned_object(runnable_path);
 	struct bpf_map_info runnable = map_info(maps.runnable.get(), runnable_path);
-	check_shape(runnable_path, runnable, BPF_MAP_TYPE_HASH, sizeof(struct lottery_task));
+	check_shape(runnable_path, runnable, BPF_MAP_TYPE_ARRAY, sizeof(struct sched_trace_slot));
+	check_mmapable(runnable_path, runnable);
 	maps.capacity = runnable.max_entries;
+
+	maps.usage = open_pinned_object(usage_path);
+	struct bpf_map_info usage = map_info(maps.usage.get(), usage_path);
+	check_shape(usage_path, usage, BPF_MAP_TYPE_ARRAY, sizeof(struct sched_trace_usage));
+	check_mmapable(usage_path, usage);
 
 	maps.misses = open_pinned_object(misses_path);
 	check_shape(misses_path, map_info(maps.misses.get(), misses_path),
@@ -118,76 +136,131 @@ std::uint64_t read_miss_count(int misses_fd)
 	return total;
 }
 
-RunnableMapReader::RunnableMapReader(int runnable_fd, __u32 capacity)
-	: fd_(runnable_fd), chunk_(std::min(capacity, batch_chunk)), keys_(capacity),
-	  records_(capacity)
+MapMapping::MapMapping(int fd, std::size_t bytes, bool writable, const std::string &what)
+	: bytes_(bytes)
 {
+	void *data = mmap(nullptr, bytes, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
+	if (data == MAP_FAILED)
+		throw_errno(errno, "mapping " + what);
+	data_ = data;
+}
+
+MapMapping::MapMapping(MapMapping &&other) noexcept
+	: data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0))
+{
+}
+
+MapMapping &MapMapping::operator=(MapMapping &&other) noexcept
+{
+	if (this != &other) {
+		if (data_)
+			munmap(data_, bytes_);
+		data_ = std::exchange(other.data_, nullptr);
+		bytes_ = std::exchange(other.bytes_, 0);
+	}
+	return *this;
+}
+
+MapMapping::~MapMapping()
+{
+	if (data_)
+		munmap(data_, bytes_);
+}
+
+namespace {
+
+std::size_t page_rounded(std::size_t bytes)
+{
+	static const std::size_t page = sysconf(_SC_PAGESIZE);
+	return (bytes + page - 1) / page * page;
+}
+
+// The kernel lays array values out at 8-byte strides; the slot is a multiple.
+static_assert(sizeof(struct sched_trace_slot) % 8 == 0);
+
+// What the tracer writes with atomics, read with acquire semantics.
+__u32 load_acquire(const __u32 &word)
+{
+	return std::atomic_ref<const __u32>(word).load(std::memory_order_acquire);
+}
+
+} // namespace
+
+MapMapping map_slots(const TraceMaps &maps, bool writable)
+{
+	return MapMapping(maps.runnable.get(),
+			  page_rounded(std::size_t(maps.capacity) * sizeof(struct sched_trace_slot)), writable,
+			  "the runnable map");
+}
+
+MapMapping map_usage(const TraceMaps &maps, bool writable)
+{
+	return MapMapping(maps.usage.get(), page_rounded(sizeof(struct sched_trace_usage)), writable,
+			  "the usage map");
+}
+
+// Writable for mark_asleep().
+RunnableMapReader::RunnableMapReader(const TraceMaps &maps)
+	: capacity_(maps.capacity), slots_map_(map_slots(maps, true)), usage_map_(map_usage(maps, false))
+{
+}
+
+__u32 RunnableMapReader::slots_used() const
+{
+	const auto *usage = static_cast<const struct sched_trace_usage *>(usage_map_.data());
+	return std::min(load_acquire(usage->slots_used), capacity_);
 }
 
 std::span<const struct lottery_task> RunnableMapReader::read()
 {
-	if (batched_) {
-		int error = read_batched();
-		// Hash maps have had batches since 5.6; older kernels refuse them.
-		if (error == EINVAL || error == ENOTSUP)
-			batched_ = false;
-		else if (error)
-			throw_errno(error, "reading the runnable map");
+	const auto *slots = static_cast<const struct sched_trace_slot *>(slots_map_.data());
+	const __u32 used = slots_used();
+
+	if (records_.size() < used) {
+		records_.resize(used);
+		slots_.resize(used);
 	}
-	if (!batched_)
-		read_key_by_key();
+	count_ = torn_ = 0;
+	for (__u32 i = 0; i < used; i++) {
+		const struct sched_trace_slot &slot = slots[i];
+		// A sequence-count read: the record is kept only if no hand-over
+		// (odd count, or a different count after) overlapped the copy.
+		for (int attempt = 0;; attempt++) {
+			__u32 before = load_acquire(slot.seq);
+			if (!(before & 1)) {
+				if (std::atomic_ref<const __u32>(slot.state).load(std::memory_order_relaxed) !=
+				    SCHED_TRACE_SLOT_RUNNABLE)
+					break;
+				std::memcpy(&records_[count_], &slot.task, sizeof(slot.task));
+				std::atomic_thread_fence(std::memory_order_acquire);
+				if (load_acquire(slot.seq) == before) {
+					slots_[count_++] = i;
+					break;
+				}
+			}
+			if (attempt == 2) {
+				torn_++;
+				break;
+			}
+		}
+	}
 	return {records_.data(), count_};
 }
 
-// Returns 0 or the errno of the first failed lookup.
-int RunnableMapReader::read_batched()
+void RunnableMapReader::mark_asleep(__u32 slot, const struct lottery_task &seen)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 position = 0, next = 0;
-	bool first = true;
-	__u32 chunk = chunk_;
-
-	count_ = 0;
-	while (count_ < records_.size()) {
-		__u32 count = std::min<std::size_t>(chunk, records_.size() - count_);
-		int rc = bpf_map_lookup_batch(fd_, first ? nullptr : &position, &next,
-					      &keys_[count_], &records_[count_], &count, &opts);
-		int error = rc ? errno : 0;
-
-		if (error && error != ENOENT && error != ENOSPC)
-			return error;
-		count_ += count;
-		if (error == ENOENT)	// that was the last bucket
-			return 0;
-		if (error == ENOSPC && count == 0) {
-			// One hash bucket holds more than a chunk: ask for more.
-			if (chunk >= records_.size() - count_)
-				return 0;
-			chunk *= 2;
-			continue;
-		}
-		position = next;
-		first = false;
-	}
-	return 0;
-}
-
-void RunnableMapReader::read_key_by_key()
-{
-	__u32 key = 0, next;
-	bool first = true;
-
-	count_ = 0;
-	// A key deleted under us restarts the walk: bound it by the capacity.
-	while (count_ < records_.size() &&
-	       !bpf_map_get_next_key(fd_, first ? nullptr : &key, &next)) {
-		first = false;
-		key = next;
-		if (!bpf_map_lookup_elem(fd_, &key, &records_[count_]))
-			keys_[count_++] = key;
-		else if (errno != ENOENT)
-			throw_errno(errno, "reading the runnable map");
-	}
+	if (slot >= capacity_)
+		return;
+	auto *slots = static_cast<struct sched_trace_slot *>(slots_map_.data());
+	struct sched_trace_slot &target = slots[slot];
+	__u32 before = load_acquire(target.seq);
+	if ((before & 1) || target.task.pid != seen.pid || target.task.last_seen_ns != seen.last_seen_ns)
+		return;
+	// Only from runnable to asleep: a slot freed or handed on meanwhile is
+	// left as the tracer made it.
+	__u32 expected = SCHED_TRACE_SLOT_RUNNABLE;
+	std::atomic_ref<__u32>(target.state)
+		.compare_exchange_strong(expected, SCHED_TRACE_SLOT_ASLEEP, std::memory_order_acq_rel);
 }
 
 } // namespace lottery

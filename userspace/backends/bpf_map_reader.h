@@ -46,42 +46,68 @@ class MapLayoutError : public std::runtime_error {
 struct TraceMaps {
 	UniqueFd info;
 	UniqueFd runnable;
+	UniqueFd usage;
 	UniqueFd misses;
 	struct sched_trace_info header = {};
-	__u32 capacity = 0;	// max_entries of the runnable map
+	__u32 capacity = 0;	// max_entries of the runnable map: slots
 };
 
-// Opens the three maps pinned in pin_dir and checks the info header and every
-// map's type, key and value size before anyone reads a record. Throws
+// Opens the maps pinned in pin_dir and checks the info header and every
+// map's type, flags, key and value size before anyone reads a record. Throws
 // BpfObjectError (a pin cannot be opened) or MapLayoutError.
 TraceMaps open_trace_maps(const std::string &pin_dir);
 
-// Inserts the tracer could not make since it was loaded, summed over CPUs.
+// Tasks the tracer could not hold since it was loaded, summed over CPUs.
 // Throws BpfObjectError.
 std::uint64_t read_miss_count(int misses_fd);
 
-// Reads every record of the runnable map, into buffers kept across calls.
-// Uses batched lookups; falls back to one key at a time on kernels that
-// refuse batches on hash maps.
-class RunnableMapReader {
+// A memory mapping of a BPF map, unmapped when dropped.
+class MapMapping {
 public:
-	RunnableMapReader(int runnable_fd, __u32 capacity);
-
-	// One pass over the map. The key of each record is in keys()[i].
-	// Throws BpfObjectError.
-	std::span<const struct lottery_task> read();
-	std::span<const __u32> keys() const { return {keys_.data(), count_}; }
-	bool batched() const { return batched_; }
+	MapMapping() = default;
+	MapMapping(int fd, std::size_t bytes, bool writable, const std::string &what);
+	MapMapping(MapMapping &&other) noexcept;
+	MapMapping &operator=(MapMapping &&other) noexcept;
+	~MapMapping();
+	void *data() const { return data_; }
 
 private:
-	int read_batched();
-	void read_key_by_key();
+	void *data_ = nullptr;
+	std::size_t bytes_ = 0;
+};
 
-	int fd_;
-	std::size_t count_ = 0;
-	__u32 chunk_;
-	bool batched_ = true;
-	std::vector<__u32> keys_;
+// The runnable map's slots and the usage map, mapped; throw BpfObjectError.
+MapMapping map_slots(const TraceMaps &maps, bool writable);
+MapMapping map_usage(const TraceMaps &maps, bool writable);
+
+// Copies the runnable records out of the tracer's slots, from memory
+// mappings of the runnable and usage maps (no bpf() call per round), into a
+// buffer kept across calls.
+class RunnableMapReader {
+public:
+	// Maps both; throws BpfObjectError.
+	explicit RunnableMapReader(const TraceMaps &maps);
+
+	// One pass over the used slots. The slot of each record is in slots()[i].
+	std::span<const struct lottery_task> read();
+	// What the last read() returned.
+	std::span<const struct lottery_task> last_read() const { return {records_.data(), count_}; }
+	std::span<const __u32> slots() const { return {slots_.data(), count_}; }
+	// Records skipped in the last read() because they kept changing hands
+	// under it (a task exiting and another taking its slot, three times).
+	std::size_t torn() const { return torn_; }
+	// Slots handed out so far, as the reader scans them.
+	__u32 slots_used() const;
+
+	// Marks the slot asleep if it still holds the record a read() returned
+	// (same pid, not refreshed since): for a task found gone or sleeping.
+	void mark_asleep(__u32 slot, const struct lottery_task &seen);
+
+private:
+	__u32 capacity_;
+	MapMapping slots_map_, usage_map_;
+	std::size_t count_ = 0, torn_ = 0;
+	std::vector<__u32> slots_;
 	std::vector<struct lottery_task> records_;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The bpf backend: the runnable tasks as the sched_trace tracer keeps them in
-// its pinned hash map (bpf/sched_trace.bpf.c, loaded by lottery-tracer).
+// its pinned slots (bpf/sched_trace.bpf.c, loaded by lottery-tracer), copied
+// from a memory mapping.
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -29,7 +30,8 @@ namespace {
 // remove it) means no tracer, not half of one.
 bool holds_a_map(const std::string &pin_dir)
 {
-	for (const char *name : {SCHED_TRACE_INFO_MAP, SCHED_TRACE_RUNNABLE_MAP, SCHED_TRACE_MISSES_MAP})
+	for (const char *name : {SCHED_TRACE_INFO_MAP, SCHED_TRACE_RUNNABLE_MAP, SCHED_TRACE_USAGE_MAP,
+				  SCHED_TRACE_MISSES_MAP})
 		if (access((pin_dir + "/" + name).c_str(), F_OK) == 0)
 			return true;
 	return false;
@@ -39,7 +41,7 @@ class BpfSource : public SnapshotSource {
 public:
 	BpfSource(std::string pin_dir, TraceMaps maps, ino_t runnable_inode)
 		: pin_dir_(std::move(pin_dir)), maps_(std::move(maps)),
-		  runnable_inode_(runnable_inode), reader_(maps_.runnable.get(), maps_.capacity),
+		  runnable_inode_(runnable_inode), reader_(maps_),
 		  misses_seen_(read_miss_count(maps_.misses.get()))
 	{
 	}
@@ -75,26 +77,27 @@ Snapshot BpfSource::take_snapshot()
 	Snapshot snapshot;
 	try {
 		auto records = reader_.read();
-		auto keys = reader_.keys();
 		snapshot.taken_ns = monotonic_ns();
-		// A full map hid the tasks whose inserts it refused since the
-		// previous snapshot; older misses are history, kept apart.
+		// The tracer could not hold the tasks it counted as misses since
+		// the previous snapshot; older misses are history, kept apart.
 		snapshot.misses_since_load = read_miss_count(maps_.misses.get());
 		snapshot.lost_tasks = snapshot.misses_since_load -
 				      std::min(misses_seen_, snapshot.misses_since_load);
 		misses_seen_ = snapshot.misses_since_load;
-		// The reading thread itself is runnable: a live tracer never has
-		// an empty map, unless a full map refused it (a miss since the
-		// previous snapshot, which only a live tracer counts).
-		if (records.empty() && snapshot.lost_tasks == 0)
-			unloaded(runnable_path + " is empty: nothing is tracing");
+		// A slot that kept changing hands under the read hid its task.
+		snapshot.lost_tasks += reader_.torn();
+		// The reading thread itself is runnable: a live tracer always has
+		// a runnable record, unless it could not hold the reader's (every
+		// slot taken, or a miss since the previous snapshot, which only a
+		// live tracer counts).
+		if (records.empty() && snapshot.lost_tasks == 0 && reader_.slots_used() < maps_.capacity)
+			unloaded(runnable_path + " holds no runnable task: nothing is tracing");
 		snapshot.tasks.reserve(records.size());
-		// Decoded in place: a round reads up to the map's capacity of records.
-		for (std::size_t i = 0; i < records.size(); i++) {
+		// Decoded in place: a round reads every used slot.
+		for (const struct lottery_task &record : records) {
 			RunnableTask &task = snapshot.tasks.emplace_back();
 			// A refused record hides a task as surely as a full map.
-			if (!decode_task_record_into(records[i], task, nullptr) ||
-			    records[i].pid != keys[i]) {
+			if (!decode_task_record_into(record, task, nullptr)) {
 				snapshot.tasks.pop_back();
 				snapshot.lost_tasks++;
 			}
@@ -112,13 +115,12 @@ bool BpfSource::still_runnable(const RunnableTask &task)
 	auto stat = read_proc_stat_of(task.pid);
 	if (stat && stat->state == 'R')
 		return true;
-	// Forget the record only if the tracer has not refreshed it since our
-	// snapshot: a task woken meanwhile keeps its fresh one.
-	__u32 key = static_cast<__u32>(task.pid);
-	struct lottery_task current;
-	if (bpf_map_lookup_elem(maps_.runnable.get(), &key, &current) == 0 &&
-	    current.last_seen_ns == task.last_seen_ns)
-		bpf_map_delete_elem(maps_.runnable.get(), &key);
+	// Mark the record asleep only if the tracer has not refreshed it since
+	// our snapshot: a task woken meanwhile keeps its fresh one.
+	auto records = reader_.last_read();
+	for (std::size_t i = 0; i < records.size(); i++)
+		if (records[i].pid == __u32(task.pid) && records[i].last_seen_ns == task.last_seen_ns)
+			reader_.mark_asleep(reader_.slots()[i], records[i]);
 	return false;
 }
 

@@ -5,10 +5,12 @@
 #include "cli_options.h"
 #include "enforce_command.h"
 #include "round_loop.h"
+#include "round_memory.h"
 
 int main(int argc, char **argv)
 {
 	using namespace lottery;
+	keep_round_memory();
 	try {
 		CliOptions options = parse_cli({argv + 1, argv + argc});
 		if (options.early_exit_text) {

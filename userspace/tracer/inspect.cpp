@@ -153,8 +153,9 @@ TracerState inspect(const std::string &pin_dir)
 		state.abi_version = maps.header.abi_version;
 		state.capacity = maps.capacity;
 		state.misses = read_miss_count(maps.misses.get());
-		RunnableMapReader reader(maps.runnable.get(), maps.capacity);
+		RunnableMapReader reader(maps);
 		state.entries = reader.read().size();
+		state.slots_used = reader.slots_used();
 
 		const std::string links = link_dir(pin_dir);
 		for (const std::string &name : pinned_names(links))

@@ -40,6 +40,8 @@ void write_info(sched_trace_bpf *skel)
 		.abi_version = LOTTERY_ABI_VERSION,
 		.record_size = sizeof(struct lottery_task),
 		.capacity = bpf_map__max_entries(skel->maps.runnable),
+		.slot_size = sizeof(struct sched_trace_slot),
+		.reserved = 0,
 	};
 	__u32 zero = 0;
 	int fd = bpf_map__fd(skel->maps.info);
@@ -50,7 +52,8 @@ void write_info(sched_trace_bpf *skel)
 
 void pin_everything(sched_trace_bpf *skel, const std::string &dir)
 {
-	struct bpf_map *maps[] = {skel->maps.runnable, skel->maps.misses, skel->maps.info};
+	struct bpf_map *maps[] = {skel->maps.runnable, skel->maps.usage, skel->maps.misses,
+				  skel->maps.info};
 	const struct bpf_object_skeleton *objects = skel->skeleton;
 
 	if (mkdir(dir.c_str(), 0700) || mkdir(link_dir(dir).c_str(), 0700))
@@ -88,7 +91,7 @@ void seed_runnable_tasks(sched_trace_bpf *skel)
 		close(fd);
 	bpf_link__destroy(iter);
 	if (error)
-		throw TracerError("seeding the runnable map", error);
+		throw TracerError("seeding the runnable records", error);
 }
 
 void clear_leftovers(const std::string &pin_dir)
@@ -132,6 +135,8 @@ void load_trace(const Options &options, const TracerState &old)
 	if (!skel)
 		check(-errno, "opening the BPF object");
 	check(bpf_map__set_max_entries(skel->maps.runnable, options.capacity), "setting the capacity");
+	check(bpf_map__set_max_entries(skel->maps.free_slots, options.capacity), "setting the capacity");
+	skel->rodata->capacity = options.capacity;
 	bpf_program__set_autoattach(skel->progs.seed_runnable, false);
 	check(sched_trace_bpf::load(skel.get()), "loading the BPF programs");
 	write_info(skel.get());

@@ -29,17 +29,17 @@ constexpr const char *usage_text =
 	"\n"
 	"  --mode iter   a task iterator, read at each round (lottery --backend iter);\n"
 	"                nothing runs between rounds (the default)\n"
-	"  --mode trace  tracepoints keep the runnable tasks in a map on every wakeup\n"
-	"                and context switch (lottery --backend bpf)\n"
-	"  --capacity N  trace mode (implied without --mode): runnable tasks the map\n"
-	"                can hold (default 32768); inserts beyond it are counted as misses\n"
+	"  --mode trace  tracepoints keep a record of each thread, runnable or asleep,\n"
+	"                on every wakeup and context switch (lottery --backend bpf)\n"
+	"  --capacity N  trace mode (implied without --mode): threads the records can\n"
+	"                hold (default 32768); tasks beyond it are counted as misses\n"
 	"  --pin-dir DIR where to pin, on a bpffs (default " SCHED_TRACE_PIN_DIR ")\n"
 	"  --json        status as one JSON object\n"
 	"  --verbose     show libbpf's log\n"
 	"\n"
 	"status exits 0 when loaded, 3 when not loaded, 1 when broken.\n";
 
-// Upper bound of pid_max (PID_MAX_LIMIT on 64-bit): more could never be runnable.
+// Upper bound of pid_max (PID_MAX_LIMIT on 64-bit): more threads could never exist.
 constexpr unsigned long max_capacity = 4UL << 20;
 
 int libbpf_log(enum libbpf_print_level, const char *format, va_list args)

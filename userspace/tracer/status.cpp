@@ -2,7 +2,8 @@
 // `lottery-tracer status`: exit 0 when loaded and usable, 3 when not loaded,
 // 1 when something is pinned but cannot be used (its problem is printed).
 // Lost tasks are told apart: "full" (JSON) / FULL (text) says tasks may be
-// missing from the map now; "misses" counts refused inserts since the load.
+// missing now (every slot handed out); "misses" counts the tasks the tracer
+// could not hold since the load.
 #include <cstdio>
 
 #include "tracer.h"
@@ -11,10 +12,11 @@ namespace lottery::tracer {
 
 namespace {
 
-// At capacity: a task that turns runnable now finds no room.
+// Every slot handed out: a task seen for the first time now finds one only
+// if an exited task gave one back.
 bool full(const TracerState &state)
 {
-	return state.capacity && state.entries >= state.capacity;
+	return state.capacity && state.slots_used >= state.capacity;
 }
 
 std::string json_string(const std::string &text)
@@ -46,10 +48,11 @@ void print_json(const std::string &pin_dir, const TracerState &state)
 		std::printf(",\"abi_version\":%u,\"entries\":%llu", state.abi_version,
 			    (unsigned long long)state.entries);
 	else if (state.present && state.abi_version)
-		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"entries\":%llu,\"full\":%s,"
-			    "\"misses\":%llu",
-			    state.abi_version, state.capacity, (unsigned long long)state.entries,
-			    full(state) ? "true" : "false", (unsigned long long)state.misses);
+		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"slots_used\":%u,\"entries\":%llu,"
+			    "\"full\":%s,\"misses\":%llu",
+			    state.abi_version, state.capacity, state.slots_used,
+			    (unsigned long long)state.entries, full(state) ? "true" : "false",
+			    (unsigned long long)state.misses);
 	std::printf(",\"links\":[");
 	for (std::size_t i = 0; i < state.links.size(); i++) {
 		const LinkState &link = state.links[i];
@@ -78,10 +81,11 @@ void print_text(const std::string &pin_dir, const TracerState &state)
 	if (state.mode == Mode::Iter) {
 		std::printf("runnable:    %llu tasks now\n", (unsigned long long)state.entries);
 	} else {
-		std::printf("capacity:    %u tasks\n", state.capacity);
-		std::printf("runnable:    %llu entries%s\n", (unsigned long long)state.entries,
+		std::printf("capacity:    %u threads\n", state.capacity);
+		std::printf("slots used:  %u%s\n", state.slots_used,
 			    full(state) ? ": FULL, runnable tasks may be missing now" : "");
-		std::printf("misses:      %llu inserts lost to a full map since the tracer loaded\n",
+		std::printf("runnable:    %llu tasks now\n", (unsigned long long)state.entries);
+		std::printf("misses:      %llu tasks not held (no free slot) since the tracer loaded\n",
 			    (unsigned long long)state.misses);
 	}
 	for (const LinkState &link : state.links) {

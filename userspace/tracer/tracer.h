@@ -98,7 +98,8 @@ struct TracerState {
 	std::string problem;	// why it cannot be used; empty when healthy
 	__u32 abi_version = 0;
 	__u32 capacity = 0;	// trace mode only
-	std::uint64_t entries = 0;	// iter mode: tasks in a snapshot taken now
+	std::uint64_t entries = 0;	// runnable tasks: in a snapshot taken now (iter), in the slots (trace)
+	__u32 slots_used = 0;	// trace mode: slots handed out, the peak of threads held at once
 	std::uint64_t misses = 0;
 	std::vector<LinkState> links;
 };
