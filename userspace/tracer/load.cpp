@@ -33,6 +33,18 @@ int check(int rc, const std::string &what)
 	return rc;
 }
 
+// The most pids there can be: the slot index has an entry for each.
+__u32 pid_max()
+{
+	unsigned long value = 0;
+	FILE *file = std::fopen("/proc/sys/kernel/pid_max", "r");
+	if (!file || std::fscanf(file, "%lu", &value) != 1 || value == 0 || value > (4UL << 20))
+		value = 4UL << 20; // PID_MAX_LIMIT on 64-bit: enough whatever pid_max says
+	if (file)
+		std::fclose(file);
+	return static_cast<__u32>(value);
+}
+
 void write_info(sched_trace_bpf *skel)
 {
 	struct sched_trace_info header = {
@@ -129,7 +141,8 @@ void pin_in_place(const Options &options, const TracerState &old,
 	}
 }
 
-void load_trace(const Options &options, const TracerState &old)
+// The tracer's object, opened and sized for `options`.
+Skeleton open_trace(const Options &options, bool follow_commit_creds)
 {
 	Skeleton skel(sched_trace_bpf::open(), sched_trace_bpf::destroy);
 	if (!skel)
@@ -137,8 +150,22 @@ void load_trace(const Options &options, const TracerState &old)
 	check(bpf_map__set_max_entries(skel->maps.runnable, options.capacity), "setting the capacity");
 	check(bpf_map__set_max_entries(skel->maps.free_slots, options.capacity), "setting the capacity");
 	skel->rodata->capacity = options.capacity;
+	check(bpf_map__set_max_entries(skel->maps.slot_of, pid_max()), "sizing the slot index");
 	bpf_program__set_autoattach(skel->progs.seed_runnable, false);
-	check(sched_trace_bpf::load(skel.get()), "loading the BPF programs");
+	bpf_program__set_autoload(skel->progs.commit_creds, follow_commit_creds);
+	skel->rodata->uid_at_switch = !follow_commit_creds;
+	return skel;
+}
+
+void load_trace(const Options &options, const TracerState &old)
+{
+	Skeleton skel = open_trace(options, true);
+	if (sched_trace_bpf::load(skel.get())) {
+		// A kernel without fentry (no ftrace) refuses commit_creds'
+		// program only: load again reading the uid at each switch.
+		skel = open_trace(options, false);
+		check(sched_trace_bpf::load(skel.get()), "loading the BPF programs");
+	}
 	write_info(skel.get());
 	check(sched_trace_bpf::attach(skel.get()), "attaching the tracepoints");
 	pin_in_place(options, old, [&](const std::string &staging) {
@@ -146,7 +173,7 @@ void load_trace(const Options &options, const TracerState &old)
 		seed_runnable_tasks(skel.get());
 	});
 	TracerState loaded = inspect(options.pin_dir);
-	std::printf("lottery-tracer: loaded at %s (trace mode): %zu tracepoints, capacity %u, "
+	std::printf("lottery-tracer: loaded at %s (trace mode): %zu programs attached, capacity %u, "
 		    "%llu runnable tasks\n",
 		    options.pin_dir.c_str(), loaded.links.size(), loaded.capacity,
 		    (unsigned long long)loaded.entries);

@@ -49,10 +49,10 @@ void print_json(const std::string &pin_dir, const TracerState &state)
 			    (unsigned long long)state.entries);
 	else if (state.present && state.abi_version)
 		std::printf(",\"abi_version\":%u,\"capacity\":%u,\"slots_used\":%u,\"entries\":%llu,"
-			    "\"full\":%s,\"misses\":%llu",
+			    "\"full\":%s,\"misses\":%llu,\"follows_uid_changes\":%s",
 			    state.abi_version, state.capacity, state.slots_used,
 			    (unsigned long long)state.entries, full(state) ? "true" : "false",
-			    (unsigned long long)state.misses);
+			    (unsigned long long)state.misses, state.follows_uid_changes ? "true" : "false");
 	std::printf(",\"links\":[");
 	for (std::size_t i = 0; i < state.links.size(); i++) {
 		const LinkState &link = state.links[i];
@@ -87,6 +87,9 @@ void print_text(const std::string &pin_dir, const TracerState &state)
 		std::printf("runnable:    %llu tasks now\n", (unsigned long long)state.entries);
 		std::printf("misses:      %llu tasks not held (no free slot) since the tracer loaded\n",
 			    (unsigned long long)state.misses);
+		std::printf("uid:         %s\n", state.follows_uid_changes
+						    ? "followed at each change (fentry/commit_creds)"
+						    : "read at each context switch (this kernel has no fentry)");
 	}
 	for (const LinkState &link : state.links) {
 		std::printf("link %-4u    %-20s prog %u (%s)", link.link_id, link.name.c_str(),

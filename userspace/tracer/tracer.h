@@ -100,12 +100,16 @@ struct TracerState {
 	__u32 capacity = 0;	// trace mode only
 	std::uint64_t entries = 0;	// runnable tasks: in a snapshot taken now (iter), in the slots (trace)
 	__u32 slots_used = 0;	// trace mode: slots handed out, the peak of threads held at once
+	bool follows_uid_changes = false;	// trace mode: commit_creds attached (else uid read at each switch)
 	std::uint64_t misses = 0;
 	std::vector<LinkState> links;
 };
 
-// The tracepoint programs of this build: one pinned link each.
+// The tracepoint (and fentry) programs of this build: one pinned link each.
 std::vector<std::string> traced_programs();
+// The one a kernel without fentry cannot attach: the tracer then reads the
+// uid at each context switch instead.
+inline constexpr const char *uid_follower = "commit_creds";
 
 TracerState inspect(const std::string &pin_dir);
 
