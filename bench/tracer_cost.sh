@@ -85,6 +85,7 @@ bench_machine_cost() {
 		slowdown_row "  $mode: CPU time" ms "$target" "${cpu[hackbench2.$mode]}" "${cpu[hackbench2.off]}"
 	done
 	bench_program_cost "$pin" "$(median ${cpu[pipe1.trace]})" "$(median ${cpu[pipe1.off]})"
+	bench_iter_idle "$pin"
 }
 
 # "NAME RUN_TIME_NS RUN_CNT" per program of the tracer at $1. bpftool reads
@@ -149,4 +150,29 @@ bench_program_cost() {
 	[ "$pipe_events" -gt 0 ] && [ -n "$2" ] && [ -n "$3" ] &&
 		row "  stats off, estimated: extra CPU of sched pipe on one CPU / its $pipe_events events" \
 			"$(awk -v on="$2" -v off="$3" -v n="$pipe_events" 'BEGIN { printf "%.0f ns", (on - off) * 1e6 / n }')"
+}
+
+# What the iterator runs while nobody reads it: its program's run count
+# (bpf_stats) across the same loads. Zero runs is zero cost, which timing on
+# a shared machine (noise of a few percent between identical runs) cannot
+# show to 1%.
+bench_iter_idle() {
+	local pin=$1 id before after
+	sysctl_set kernel.bpf_stats_enabled 1
+	tracer_load "$pin" "" iter
+	id=$("$bin_dir/lottery-tracer" status --pin-dir "$pin" --json |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["links"][0]["prog_id"])') ||
+		{ broken "iter idle" "no iterator program"; tracer_unload "$pin"; sysctl_restore_last; return; }
+	before=$(prog_run_count "$id")
+	timed pipe1 >/dev/null
+	timed hackbench >/dev/null
+	after=$(prog_run_count "$id")
+	tracer_unload "$pin"
+	sysctl_restore_last
+	row "iter: program runs during sched pipe and hackbench, nobody reading (bpf_stats)" \
+		"$((after - before))" "0" "$(verdict "$((after - before))" '<=' 0)"
+}
+
+prog_run_count() {
+	bpftool -j prog show id "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("run_cnt", 0))'
 }

@@ -40,14 +40,21 @@ struct {
 
 /*
  * Each thread's slot in `runnable`, plus one (0: none yet), indexed by its
- * pid: one array load, where task storage took three dependent ones. Sized
- * to pid_max by the loader (4 bytes a pid).
+ * pid: one array load, where task storage took three dependent ones and an
+ * allocation per new task. Sixteen pids to an element (a cache line), since
+ * array elements are at least 8 bytes: 4 bytes a pid, for max_entries *
+ * SLOTS_PER_INDEX pids (the loader sizes it to pid_max).
  */
+#define SLOTS_PER_INDEX 16
+struct slot_index {
+	__u32 slot_plus_one[SLOTS_PER_INDEX];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SCHED_TRACE_DEFAULT_CAPACITY);
+	__uint(max_entries, SCHED_TRACE_DEFAULT_CAPACITY / SLOTS_PER_INDEX);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct slot_index);
 } slot_of SEC(".maps");
 
 /* Slots given back by exited tasks, reused before fresh ones. */
@@ -99,11 +106,17 @@ static __always_inline struct sched_trace_slot *slot_at(__u32 slot_plus_one)
  * The slot of @t if it has one and still holds @t (a slot read after its
  * task exited may have been handed on), else NULL.
  */
+static __always_inline __u32 *slot_entry_of_pid(__u32 pid)
+{
+	__u32 key = pid / SLOTS_PER_INDEX;
+	struct slot_index *index = bpf_map_lookup_elem(&slot_of, &key);
+
+	return index ? &index->slot_plus_one[pid % SLOTS_PER_INDEX] : NULL;
+}
+
 static __always_inline __u32 *slot_entry(struct task_struct *t)
 {
-	__u32 pid = t->pid;
-
-	return bpf_map_lookup_elem(&slot_of, &pid);
+	return slot_entry_of_pid(t->pid);
 }
 
 static __always_inline struct sched_trace_slot *slot_of_task(struct task_struct *t)
@@ -264,7 +277,7 @@ int BPF_PROG(commit_creds, struct cred *new)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 {
-	__u32 old = old_pid, *old_slot = bpf_map_lookup_elem(&slot_of, &old);
+	__u32 old = old_pid, *old_slot = slot_entry_of_pid(old);
 	__u32 *slot = slot_entry(p);
 	struct sched_trace_slot *s;
 

@@ -150,7 +150,10 @@ Skeleton open_trace(const Options &options, bool follow_commit_creds)
 	check(bpf_map__set_max_entries(skel->maps.runnable, options.capacity), "setting the capacity");
 	check(bpf_map__set_max_entries(skel->maps.free_slots, options.capacity), "setting the capacity");
 	skel->rodata->capacity = options.capacity;
-	check(bpf_map__set_max_entries(skel->maps.slot_of, pid_max()), "sizing the slot index");
+	// Sixteen pids to an element (bpf/sched_trace.bpf.c).
+	const __u32 pids_per_element = bpf_map__value_size(skel->maps.slot_of) / sizeof(__u32);
+	check(bpf_map__set_max_entries(skel->maps.slot_of, (pid_max() + pids_per_element - 1) / pids_per_element),
+	      "sizing the slot index");
 	bpf_program__set_autoattach(skel->progs.seed_runnable, false);
 	bpf_program__set_autoload(skel->progs.commit_creds, follow_commit_creds);
 	skel->rodata->uid_at_switch = !follow_commit_creds;
