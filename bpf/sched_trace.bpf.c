@@ -102,10 +102,6 @@ static __always_inline struct sched_trace_slot *slot_at(__u32 slot_plus_one)
 	return bpf_map_lookup_elem(&runnable, &index);
 }
 
-/*
- * The slot of @t if it has one and still holds @t (a slot read after its
- * task exited may have been handed on), else NULL.
- */
 static __always_inline __u32 *slot_entry_of_pid(__u32 pid)
 {
 	__u32 key = pid / SLOTS_PER_INDEX;
@@ -119,6 +115,10 @@ static __always_inline __u32 *slot_entry(struct task_struct *t)
 	return slot_entry_of_pid(t->pid);
 }
 
+/*
+ * The slot of @t if it has one and still holds @t (a slot read after its
+ * task exited may have been handed on), else NULL.
+ */
 static __always_inline struct sched_trace_slot *slot_of_task(struct task_struct *t)
 {
 	__u32 *slot = slot_entry(t);
@@ -200,10 +200,24 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	return 0;
 }
 
+/*
+ * A new task's pid may still name a slot: that of an earlier task with this
+ * pid whose exit raced a wakeup (woken() above narrows that, cannot close
+ * it). The record then changes hands here, as at exec.
+ */
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	woken(p);
+	struct sched_trace_slot *s = slot_of_task(p);
+
+	if (!s) {
+		woken(p);
+		return 0;
+	}
+	__sync_fetch_and_add(&s->seq, 1);
+	fill_task_record(&s->task, p);
+	s->state = SCHED_TRACE_SLOT_RUNNABLE;
+	__sync_fetch_and_add(&s->seq, 1);
 	return 0;
 }
 
