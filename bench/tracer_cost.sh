@@ -102,9 +102,10 @@ for link in json.load(sys.stdin)["links"]:
 # The programs' own cost per event, with the statistics on (they add two
 # clock reads to every run, about 40 ns here: an empty program shows that
 # much), under each load apart: the goal is the 400-task hackbench, where
-# the caches are busiest; sched pipe (hot caches) and exec/exit are shown
-# too. Then an estimate without the statistics: the extra CPU time of sched
-# pipe on one CPU with the tracer over the events one run makes.
+# the caches are busiest; the 80-task one, sched pipe (hot caches) and
+# exec/exit are shown too. Then an estimate without the statistics: the
+# extra CPU time of sched pipe on one CPU with the tracer over the events
+# one run makes.
 # `bench_program_cost PIN PIPE1_CPU_MS_ON PIPE1_CPU_MS_OFF`
 bench_program_cost() {
 	local pin=$1 name run_ns runs pipe_events load
@@ -116,12 +117,14 @@ bench_program_cost() {
 	program_stats "$pin" >"$out/program-stats.pipe"
 	timed hackbench >/dev/null # 400 tasks: a busy map
 	program_stats "$pin" >"$out/program-stats.hackbench"
+	timed hackbench2 >/dev/null # 80 tasks
+	program_stats "$pin" >"$out/program-stats.hackbench2"
 	for _ in $(seq 100); do /bin/true; done # exec and exit events
 	program_stats "$pin" >"$out/program-stats.exec" || broken "tracer cost per event" "bpftool prog show failed"
 	tracer_unload "$pin"
 	sysctl_restore_last
 	local previous=$out/program-stats.0 all total
-	for load in pipe hackbench exec; do
+	for load in pipe hackbench hackbench2 exec; do
 		# "NAME NS RUNS" per program over this load alone
 		paste "$previous" "$out/program-stats.$load" |
 			awk '{ print $1, $5 - $2, $6 - $3 }' >"$out/program-cost.$load"
@@ -143,6 +146,8 @@ bench_program_cost() {
 	[ -n "$all" ] || { broken "tracer cost per event" "no program ran"; return; }
 	row "tracer: all programs per event under hackbench, 400 tasks ($total events, stats on)" "${all% *} ns" "< 100 ns" \
 		"$(verdict "${all% *}" '<' 100)"
+	row "tracer: all programs per event under hackbench -g 2, 80 tasks (stats on)" \
+		"$(awk '{ t += $2; n += $3 } END { if (n) printf "%d ns", t / n }' "$out/program-cost.hackbench2")"
 	row "tracer: all programs per event under sched pipe on one CPU ($pipe_events events, stats on)" \
 		"$(awk '{ t += $2; n += $3 } END { if (n) printf "%d ns", t / n }' "$out/program-cost.pipe")"
 	row "tracer: exec / exit / fork per event (100 execs, stats on)" \

@@ -45,6 +45,7 @@ struct ChurnFindings {
 	int busy_unexplained = 0; // ...and no new miss counted to explain it
 	std::size_t most_tasks = 0;
 	std::uint64_t misses = 0;
+	long tasks_created = 0;
 	double tasks_per_second = 0;
 };
 
@@ -88,6 +89,7 @@ ChurnFindings watch_churn(SnapshotSource &source, pid_t busy, std::chrono::secon
 		std::this_thread::sleep_for(10ms);
 	}
 	long created = (last_pid() - first_pid + pid_max()) % pid_max();
+	found.tasks_created = created;
 	found.tasks_per_second = created / std::chrono::duration<double>(Clock::now() - start).count();
 	return found;
 }
@@ -96,10 +98,10 @@ void report(const ChurnFindings &found)
 {
 	::testing::Test::RecordProperty("snapshots", found.snapshots);
 	::testing::Test::RecordProperty("tasks_per_second", std::to_string(found.tasks_per_second));
-	std::printf("churn: %.0f tasks/s, %d snapshots, at most %zu tasks in one, %d without the busy "
-		    "loop, %llu misses\n",
-		    found.tasks_per_second, found.snapshots, found.most_tasks, found.busy_missing,
-		    static_cast<unsigned long long>(found.misses));
+	std::printf("churn: %ld tasks, %.0f tasks/s, %d snapshots, at most %zu tasks in one, %d without "
+		    "the busy loop, %llu misses\n",
+		    found.tasks_created, found.tasks_per_second, found.snapshots, found.most_tasks,
+		    found.busy_missing, static_cast<unsigned long long>(found.misses));
 }
 
 TEST(TracerChurn, GoneTasksLeaveTheMapAndTheAgentLivesOn)
@@ -114,7 +116,10 @@ TEST(TracerChurn, GoneTasksLeaveTheMapAndTheAgentLivesOn)
 	ChurnFindings found = watch_churn(*source, busy.pid(), length);
 	report(found);
 
-	EXPECT_GT(found.tasks_per_second, 500) << "the churn was too slow to stress anything";
+	// What the test needs is volume: a thousand tasks born and gone under
+	// the tracer. The rate it takes follows the machine (354 to 1 343 a
+	// second on the same build on this shared host), so it is not the bound.
+	EXPECT_GE(found.tasks_created, 1000) << "the churn was too small to stress anything";
 	EXPECT_EQ(found.lingering, 0);
 	// The map has room to spare: nothing may be lost, and the busy loop is
 	// runnable throughout, so it is in every snapshot.
