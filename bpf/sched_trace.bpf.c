@@ -5,10 +5,10 @@
  *
  * The hot path is sched_switch, which runs on every context switch, and
  * sched_wakeup. Neither does a map operation: the task's slot number is in
- * an array indexed by pid and the slot is written in place. Slots are handed out when a task is first seen and
- * given back when it exits, so the array holds the threads alive, and a
- * reader copies the runnable ones from a memory mapping at memory speed
- * (common/sched_trace.h). Tasks already runnable when the tracer loads are
+ * an array indexed by pid and the slot is written in place. Slots are handed
+ * out when a task is first seen and given back when it exits, so the array
+ * holds the threads alive, and a reader copies the runnable ones from a
+ * memory mapping at memory speed (common/sched_trace.h). Tasks already runnable when the tracer loads are
  * seeded once by the iter/task program, which the loader runs right after
  * attaching.
  */
@@ -64,7 +64,7 @@ struct {
 	__type(value, __u32);
 } free_slots SEC(".maps");
 
-/* Tasks the tracer could not hold (all slots taken, or no task storage). */
+/* Tasks the tracer could not hold (all slots taken, or a pid beyond the index). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -132,6 +132,19 @@ static __always_inline struct sched_trace_slot *slot_of_task(struct task_struct 
 	return s;
 }
 
+/*
+ * The slot changes hands (a task takes it, or takes a new pid, or a new task
+ * the pid of a slot left behind): the whole record is rewritten under the
+ * sequence count, so that a reader never mixes two tasks' fields.
+ */
+static __always_inline void hand_over(struct sched_trace_slot *s, struct task_struct *t)
+{
+	__sync_fetch_and_add(&s->seq, 1);
+	fill_task_record(&s->task, t);
+	s->state = SCHED_TRACE_SLOT_RUNNABLE;
+	__sync_fetch_and_add(&s->seq, 1);
+}
+
 /* A slot for a task seen for the first time: a freed one, else a fresh one. */
 static __always_inline struct sched_trace_slot *take_slot(struct task_struct *t)
 {
@@ -162,9 +175,7 @@ static __always_inline struct sched_trace_slot *take_slot(struct task_struct *t)
 	s = slot_at(index + 1);
 	if (!s)
 		goto miss;
-	__sync_fetch_and_add(&s->seq, 1);
-	fill_task_record(&s->task, t);
-	__sync_fetch_and_add(&s->seq, 1);
+	hand_over(s, t);
 	return s;
 miss:
 	count_miss();
@@ -210,14 +221,10 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
 	struct sched_trace_slot *s = slot_of_task(p);
 
-	if (!s) {
+	if (s)
+		hand_over(s, p);
+	else
 		woken(p);
-		return 0;
-	}
-	__sync_fetch_and_add(&s->seq, 1);
-	fill_task_record(&s->task, p);
-	s->state = SCHED_TRACE_SLOT_RUNNABLE;
-	__sync_fetch_and_add(&s->seq, 1);
 	return 0;
 }
 
@@ -225,6 +232,7 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 {
 	struct sched_trace_slot *s;
+	bool sleeps;
 
 	if (!prev->pid)	/* the idle task is never a candidate */
 		return 0;
@@ -233,23 +241,19 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
 	 * pending __schedule() sets it back to TASK_RUNNING and keeps prev
 	 * queued, while prev_state still says it meant to sleep.
 	 */
-	if (!preempt && task_state(prev) != TASK_RUNNING) {
-		s = slot_of_task(prev);
-		if (s) {
-			if (uid_at_switch)
-				s->task.uid = prev->real_cred->uid.val;
-			s->state = SCHED_TRACE_SLOT_ASLEEP;
-		}
-		return 0;
-	}
+	sleeps = !preempt && task_state(prev) != TASK_RUNNING;
 	s = slot_of_task(prev);
 	if (!s) {	/* runnable since before the tracer loaded */
-		if (!(prev->flags & PF_EXITING))
+		if (!sleeps && !(prev->flags & PF_EXITING))
 			mark_runnable(prev);
 		return 0;
 	}
 	if (uid_at_switch)
 		s->task.uid = prev->real_cred->uid.val;
+	if (sleeps) {
+		s->state = SCHED_TRACE_SLOT_ASLEEP;
+		return 0;
+	}
 	refresh_task_record(&s->task, prev);
 	s->state = SCHED_TRACE_SLOT_RUNNABLE;
 	return 0;
@@ -297,7 +301,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 
 	/*
 	 * A thread other than the leader that execs takes the leader's pid
-	 * (de_thread()): its slot moves to the new pid's entry.
+	 * (de_thread()): its slot moves to the new pid's entry, and its
+	 * record is rewritten whole.
 	 */
 	if (old != p->pid && old_slot && slot && *old_slot) {
 		*slot = *old_slot;
@@ -308,16 +313,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid)
 		return 0;
 	}
 	s = slot_at(*slot);
-	if (!s)
-		return 0;
-	/*
-	 * A thread other than the leader that execs takes the leader's pid
-	 * (de_thread()): the record changes hands, so under the sequence count.
-	 */
-	__sync_fetch_and_add(&s->seq, 1);
-	fill_task_record(&s->task, p);
-	s->state = SCHED_TRACE_SLOT_RUNNABLE;
-	__sync_fetch_and_add(&s->seq, 1);
+	if (s)
+		hand_over(s, p);
 	return 0;
 }
 

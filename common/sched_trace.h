@@ -45,9 +45,9 @@ struct sched_trace_info {
 #define SCHED_TRACE_SLOT_RUNNABLE 2	/* the task is queued or running */
 
 /*
- * One thread the tracer has seen, in the slot its task storage names: the
- * tracer writes the slot in place at each event (no map operation on the
- * hot path) and a reader copies the used slots from a memory mapping.
+ * One thread the tracer has seen, in the slot its pid's index entry names:
+ * the tracer writes the slot in place at each event (no map operation on
+ * the hot path) and a reader copies the used slots from a memory mapping.
  *
  * seq is a sequence count: odd while the slot changes hands (a task takes
  * it, exits, or takes a new pid at exec). A reader keeps a record only if
