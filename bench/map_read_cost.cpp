@@ -56,11 +56,11 @@ std::size_t read_batched(int fd, std::vector<__u32> &keys, std::vector<struct lo
 
 } // namespace
 
-MapReadCost measure_map_read_cost(const TraceMaps &maps, int seed_map_fd, unsigned capacity, int passes)
+MapReadCost measure_map_read_cost(const TraceMaps &maps, int seed_map_fd, int passes)
 {
 	RunnableMapReader reader(maps);
-	std::vector<struct lottery_task> records(capacity);
-	std::vector<__u32> keys(capacity);
+	std::vector<struct lottery_task> records(maps.capacity);
+	std::vector<__u32> keys(maps.capacity);
 	std::uint64_t slots_ns = 0, batch_ns = 0, key_ns = 0;
 	std::size_t slots_entries = 0, batch_entries = 0, key_entries = 0;
 	MapReadCost cost;

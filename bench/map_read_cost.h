@@ -20,6 +20,6 @@ struct MapReadCost {
 };
 
 // `passes` whole reads each way, alternated so that all see the same noise.
-MapReadCost measure_map_read_cost(const TraceMaps &maps, int seed_map_fd, unsigned capacity, int passes);
+MapReadCost measure_map_read_cost(const TraceMaps &maps, int seed_map_fd, int passes);
 
 } // namespace lottery::bench

@@ -277,7 +277,7 @@ int run(const Options &options)
 	auto source = open_bpf_source(options.pin_dir);
 	time_rounds(*source, options);
 	if (options.reads && !stop_requested && synthetic.seed_map_fd() >= 0) {
-		MapReadCost cost = measure_map_read_cost(maps, synthetic.seed_map_fd(), maps.capacity, options.reads);
+		MapReadCost cost = measure_map_read_cost(maps, synthetic.seed_map_fd(), options.reads);
 		std::printf("read entries=%zu slots_ns_per_entry=%.1f batch_ns_per_entry=%.0f "
 			    "key_by_key_ns_per_entry=%.0f\n",
 			    cost.entries, cost.slots_ns_per_entry, cost.batch_ns_per_entry,

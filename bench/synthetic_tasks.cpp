@@ -117,23 +117,19 @@ SyntheticTasks::~SyntheticTasks()
 void SyntheticTasks::fill_to(std::size_t entries, std::size_t present)
 {
 	const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	auto *slots = static_cast<struct sched_trace_slot *>(slots_.data());
-	auto *usage = static_cast<struct sched_trace_usage *>(usage_.data());
 
 	for (; present < entries; present++) {
 		if (next_pid_ > pid_limit)
 			throw std::system_error(ERANGE, std::generic_category(),
 						"no pid left above pid_max for synthetic tasks");
-		// Taken as the tracer takes a fresh slot, so the two never share one.
-		__u32 index = std::atomic_ref<__u32>(usage->slots_used).fetch_add(1);
-		if (index >= capacity_)
+		std::optional<__u32> index = add_slot(slots_, usage_, capacity_,
+						      synthetic_record(next_pid_++, cpus),
+						      SCHED_TRACE_SLOT_RUNNABLE);
+		if (!index)
 			throw std::system_error(ENOSPC, std::generic_category(),
 						"the runnable map has no free slot for synthetic task " +
 							std::to_string(present));
-		slots[index].task = synthetic_record(next_pid_++, cpus);
-		std::atomic_ref<__u32>(slots[index].state).store(SCHED_TRACE_SLOT_RUNNABLE,
-								  std::memory_order_release);
-		filled_.push_back(index);
+		filled_.push_back(*index);
 	}
 }
 

@@ -3,10 +3,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <stdexcept>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
+#include <stdexcept>
 
 #include <dirent.h>
 #include <unistd.h>
@@ -97,16 +98,11 @@ CommandResult ScopedTracer::run(const std::string &command, const std::vector<st
 __u32 ScopedTracer::inject(const struct lottery_task &record, __u32 state) const
 {
 	TraceMaps maps = open_trace_maps(pin_dir_);
-	MapMapping slots = map_slots(maps, true), usage = map_usage(maps, true);
-	auto *used = static_cast<struct sched_trace_usage *>(usage.data());
-	// Taken as the tracer takes a fresh slot, so the two never share one.
-	__u32 slot = std::atomic_ref<__u32>(used->slots_used).fetch_add(1);
-	if (slot >= maps.capacity)
+	std::optional<__u32> slot =
+		add_slot(map_slots(maps, true), map_usage(maps, true), maps.capacity, record, state);
+	if (!slot)
 		throw std::runtime_error("no free slot in " + pin_dir_);
-	auto &target = static_cast<struct sched_trace_slot *>(slots.data())[slot];
-	target.task = record;
-	std::atomic_ref<__u32>(target.state).store(state, std::memory_order_release);
-	return slot;
+	return *slot;
 }
 
 __u32 ScopedTracer::slot_state(__u32 slot) const

@@ -199,6 +199,19 @@ MapMapping map_usage(const TraceMaps &maps, bool writable)
 			  "the usage map");
 }
 
+std::optional<__u32> add_slot(const MapMapping &slots, const MapMapping &usage, __u32 capacity,
+			      const struct lottery_task &record, __u32 state)
+{
+	auto *used = static_cast<struct sched_trace_usage *>(usage.data());
+	__u32 index = std::atomic_ref<__u32>(used->slots_used).fetch_add(1);
+	if (index >= capacity)
+		return std::nullopt;
+	auto &slot = static_cast<struct sched_trace_slot *>(slots.data())[index];
+	slot.task = record;
+	std::atomic_ref<__u32>(slot.state).store(state, std::memory_order_release);
+	return index;
+}
+
 // Writable for mark_asleep().
 RunnableMapReader::RunnableMapReader(const TraceMaps &maps)
 	: capacity_(maps.capacity), slots_map_(map_slots(maps, true)), usage_map_(map_usage(maps, false))

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -79,6 +80,13 @@ private:
 // The runnable map's slots and the usage map, mapped; throw BpfObjectError.
 MapMapping map_slots(const TraceMaps &maps, bool writable);
 MapMapping map_usage(const TraceMaps &maps, bool writable);
+
+// Writes `record` into a fresh slot, in `state` (SCHED_TRACE_SLOT_*), taking
+// it as the tracer takes one so that the two never share a slot; nullopt
+// when no fresh slot is left. The benchmark's synthetic tasks and the tests'
+// injected records go in this way.
+std::optional<__u32> add_slot(const MapMapping &slots, const MapMapping &usage, __u32 capacity,
+			      const struct lottery_task &record, __u32 state);
 
 // Copies the runnable records out of the tracer's slots, from memory
 // mappings of the runnable and usage maps (no bpf() call per round), into a

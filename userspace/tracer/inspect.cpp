@@ -159,13 +159,13 @@ TracerState inspect(const std::string &pin_dir)
 		state.slots_used = reader.slots_used();
 
 		const std::string links = link_dir(pin_dir);
-		for (const std::string &name : pinned_names(links))
-			state.links.push_back(link_state(links, name));
 		std::vector<std::string> pinned = pinned_names(links);
-		std::vector<std::string> without_uid = traced_programs();
-		std::erase(without_uid, uid_follower);
-		state.follows_uid_changes = pinned == traced_programs();
-		if (!state.follows_uid_changes && pinned != without_uid)
+		for (const std::string &name : pinned)
+			state.links.push_back(link_state(links, name));
+		std::vector<std::string> programs = traced_programs();
+		state.follows_uid_changes = pinned == programs;
+		std::erase(programs, uid_follower);
+		if (!state.follows_uid_changes && pinned != programs)
 			state.problem = "the links pinned in " + links +
 					" are not the tracepoints of this build";
 	} catch (const MapLayoutError &error) {

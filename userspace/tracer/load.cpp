@@ -5,9 +5,13 @@
 // changes nothing; a load in the other mode replaces the loaded one.
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +20,7 @@
 
 #include "sched_iter.skel.h"
 #include "sched_trace.skel.h"
+#include "small_file.h"
 #include "tracer.h"
 
 namespace lottery::tracer {
@@ -33,16 +38,13 @@ int check(int rc, const std::string &what)
 	return rc;
 }
 
-// The most pids there can be: the slot index has an entry for each.
+// The most pids there can be now: the slot index has an entry for each. The
+// limit when pid_max cannot be read: enough whatever it says.
 __u32 pid_max()
 {
-	unsigned long value = 0;
-	FILE *file = std::fopen("/proc/sys/kernel/pid_max", "r");
-	if (!file || std::fscanf(file, "%lu", &value) != 1 || value == 0 || value > (4UL << 20))
-		value = 4UL << 20; // PID_MAX_LIMIT on 64-bit: enough whatever pid_max says
-	if (file)
-		std::fclose(file);
-	return static_cast<__u32>(value);
+	std::optional<std::string> text = read_small_file(AT_FDCWD, "/proc/sys/kernel/pid_max");
+	unsigned long value = text ? std::strtoul(text->c_str(), nullptr, 10) : 0;
+	return static_cast<__u32>(value == 0 || value > pid_max_limit ? pid_max_limit : value);
 }
 
 void write_info(sched_trace_bpf *skel)

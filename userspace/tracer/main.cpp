@@ -39,8 +39,6 @@ constexpr const char *usage_text =
 	"\n"
 	"status exits 0 when loaded, 3 when not loaded, 1 when broken.\n";
 
-// Upper bound of pid_max (PID_MAX_LIMIT on 64-bit): more threads could never exist.
-constexpr unsigned long max_capacity = 4UL << 20;
 
 int libbpf_log(enum libbpf_print_level, const char *format, va_list args)
 {
@@ -77,7 +75,7 @@ Options parse_options(const std::string &command, int argc, char **argv)
 			errno = 0;
 			options.capacity = std::strtoul(optarg, &end, 10);
 			if (errno || *end || !*optarg || optarg[0] == '-' || options.capacity == 0 ||
-			    options.capacity > max_capacity)
+			    options.capacity > pid_max_limit)
 				usage_error(std::string("--capacity ") + optarg +
 					    ": expected a number of tasks from 1 to 4194304");
 			options.capacity_given = true;

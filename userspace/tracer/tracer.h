@@ -111,6 +111,10 @@ std::vector<std::string> traced_programs();
 // uid at each context switch instead.
 inline constexpr const char *uid_follower = "commit_creds";
 
+// PID_MAX_LIMIT on 64-bit, the most pid_max can be: more threads could never
+// exist, and the slot index never needs more entries.
+inline constexpr unsigned long pid_max_limit = 4UL << 20;
+
 TracerState inspect(const std::string &pin_dir);
 
 } // namespace lottery::tracer
