@@ -269,9 +269,17 @@ int BPF_PROG(task_rename, struct task_struct *task, const char *comm)
 {
 	struct sched_trace_slot *s = slot_of_task(task);
 
-	/* Fired before the copy into task->comm: the new name is @comm. */
-	if (s)
-		bpf_probe_read_kernel_str(s->task.comm, sizeof(s->task.comm), comm);
+	if (!s)
+		return 0;
+	/*
+	 * Fired before the copy into task->comm: the new name is @comm. The
+	 * rest is refreshed with it, so that the record never shows the new
+	 * name with older values: exec renames the task well before its
+	 * sched_process_exec, and a nice set between fork and exec would
+	 * otherwise show as the parent's under the new program's name.
+	 */
+	bpf_probe_read_kernel_str(s->task.comm, sizeof(s->task.comm), comm);
+	refresh_task_record(&s->task, task);
 	return 0;
 }
 
