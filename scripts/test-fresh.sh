@@ -272,7 +272,13 @@ timed "$second" run_command "$out/test.log" "$second" || rc=1
 # The test runner's own summary lines.
 grep -E 'tests passed|Total Test time|did not run|FAILED:|\((Failed|Timeout|Skipped|Not Run|Disabled|SEGFAULT|Subprocess aborted)\)' \
 	"$out/test.log" | sed "s/^/fresh-$release: /" | tee -a "$summary" || true
-[ $rc = 0 ] || note "FAILED: see $out/demo.log and $out/test.log"
+if [ $rc != 0 ]; then
+	# What each failed assertion said: the logs stay on the machine that ran
+	# them (CI's is gone afterwards), the summary is what gets read.
+	grep -E -A8 ': Failure$|^[[:space:]0-9]*==[0-9]+==ERROR' "$out/test.log" | head -80 |
+		sed "s/^/fresh-$release: | /" | tee -a "$summary" || true
+	note "FAILED: see $out/demo.log and $out/test.log"
+fi
 exit $rc
 }
 

@@ -285,7 +285,9 @@ void EnforcedRun::print_start(const SnapshotSource *source)
 	out_ << "every " << config_.period_ms << " ms, policy " << draw_policy_name(config_.draw_policy);
 	if (mechanism_->draws_in_userspace())
 		out_ << ", seed " << seed_;
-	out_ << ", " << described.safeguard << "\n";
+	// Out before anything is held: whoever reads a log of a run that
+	// hangs or is killed learns the guardian's pid from this line.
+	out_ << ", " << described.safeguard << std::endl;
 }
 
 int EnforcedRun::run(SnapshotSource *source, std::vector<ManagedEntry> entries,
